@@ -1,0 +1,51 @@
+"""LifePay cloud-print client. Depends on aiohttp only, never on Home Assistant."""
+
+from .callback import parse_callback
+from .client import DEFAULT_BASE_URL, LifePayClient
+from .errors import (
+    LifePayAccessDeniedError,
+    LifePayAuthError,
+    LifePayCallbackError,
+    LifePayCloudPrintDisabledError,
+    LifePayConnectionError,
+    LifePayError,
+    LifePayForbiddenError,
+    LifePayHttpStatusError,
+    LifePayInputError,
+    LifePayMalformedResponseError,
+    LifePayResponseError,
+    LifePayServerError,
+    LifePayTimeoutError,
+    LifePayTransportError,
+    LifePayValidationError,
+)
+from .models import CallbackNotification, DocumentStatus, JsonValue, PrintResult
+from .retry import RetrySchedule, call_until_answered, new_ext_id
+
+__all__ = [
+    "DEFAULT_BASE_URL",
+    "CallbackNotification",
+    "DocumentStatus",
+    "JsonValue",
+    "LifePayAccessDeniedError",
+    "LifePayAuthError",
+    "LifePayCallbackError",
+    "LifePayClient",
+    "LifePayCloudPrintDisabledError",
+    "LifePayConnectionError",
+    "LifePayError",
+    "LifePayForbiddenError",
+    "LifePayHttpStatusError",
+    "LifePayInputError",
+    "LifePayMalformedResponseError",
+    "LifePayResponseError",
+    "LifePayServerError",
+    "LifePayTimeoutError",
+    "LifePayTransportError",
+    "LifePayValidationError",
+    "PrintResult",
+    "RetrySchedule",
+    "call_until_answered",
+    "new_ext_id",
+    "parse_callback",
+]

@@ -1,0 +1,165 @@
+"""Async client for LifePay's cloud-print API (aiohttp only, no Home Assistant)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Final
+
+import aiohttp
+
+from .errors import (
+    FieldErrors,
+    LifePayConnectionError,
+    LifePayHttpStatusError,
+    LifePayInputError,
+    LifePayMalformedResponseError,
+    LifePayTimeoutError,
+    error_for_code,
+)
+from .models import JsonValue, PrintResult
+from .validation import check_callback_url, check_credentials, check_ext_id, check_serial
+
+DEFAULT_BASE_URL: Final = "https://sapi.life-pay.ru"
+DEFAULT_TIMEOUT: Final = 30.0
+CREATE_X_REPORT_PATH: Final = "/cloud-print/create-x-report"
+# Bodies beyond this are not LifePay's envelope; reading them whole would only waste memory.
+MAX_RESPONSE_BYTES: Final = 1_000_000
+
+
+@dataclass(frozen=True, slots=True)
+class Envelope:
+    """LifePay's answer: ``{"code": int, "message": str, "data": ...}``."""
+
+    code: int
+    message: str
+    data: Any
+
+
+@dataclass(slots=True)
+class LifePayClient:
+    """Talks to one LifePay account (apikey and login) over an injected session."""
+
+    session: aiohttp.ClientSession
+    apikey: str
+    login: str
+    base_url: str = DEFAULT_BASE_URL
+    request_timeout: float = DEFAULT_TIMEOUT
+
+    def __post_init__(self) -> None:
+        check_credentials(self.apikey, self.login)
+        self.base_url = self.base_url.rstrip("/")
+        if not self.base_url.startswith(("http://", "https://")):
+            raise LifePayInputError(
+                f"The LifePay URL must start with http:// or https://, got {self.base_url!r}"
+            )
+
+    async def create_x_report(
+        self,
+        *,
+        target_serial: str | None = None,
+        ext_id: str | None = None,
+        test: bool = False,
+        callback_url: str | None = None,
+        callback_data: JsonValue = None,
+    ) -> PrintResult:
+        """Ask LifePay to print an X-report.
+
+        Without ``target_serial`` one of the account's active printers prints it. In test mode
+        LifePay validates the request fully but creates no document (the result has no uuid).
+        Raises a :class:`LifePayResponseError` subclass for a non-zero code and a
+        :class:`LifePayTransportError` subclass when the request should be repeated later with
+        the same ``ext_id``.
+        """
+        payload: dict[str, JsonValue] = {"test": 1 if test else 0}
+        if target_serial is not None:
+            check_serial(target_serial)
+            payload["target_serial"] = target_serial
+        if ext_id is not None:
+            check_ext_id(ext_id)
+            payload["ext_id"] = ext_id
+        if callback_url is not None:
+            check_callback_url(callback_url)
+            payload["callback_url"] = callback_url
+        if callback_data is not None:
+            payload["callback_data"] = callback_data
+
+        envelope = await self.request(CREATE_X_REPORT_PATH, payload)
+        uuid: str | None = None
+        if not test:
+            data = envelope.data
+            uuid = data.get("uuid") if isinstance(data, dict) else None
+            if not isinstance(uuid, str) or not uuid:
+                raise LifePayMalformedResponseError("LifePay accepted the request but sent no uuid")
+        return PrintResult(uuid=uuid, ext_id=ext_id, test=test)
+
+    async def request(self, path: str, payload: Mapping[str, JsonValue]) -> Envelope:
+        """POST ``payload`` plus the credentials to ``path``; return a successful envelope.
+
+        Shared by every cloud-print endpoint (sibling endpoints need only their own payload).
+        """
+        body = {"apikey": self.apikey, "login": self.login, **payload}
+        try:
+            encoded = json.dumps(body, ensure_ascii=False).encode()
+        except (TypeError, ValueError) as err:
+            raise LifePayInputError(f"The request cannot be sent as JSON: {err}") from err
+
+        try:
+            async with asyncio.timeout(self.request_timeout):
+                async with self.session.post(
+                    f"{self.base_url}{path}",
+                    data=encoded,
+                    headers={"Content-Type": "application/json; charset=utf-8"},
+                ) as response:
+                    status = response.status
+                    raw = await response.content.read(MAX_RESPONSE_BYTES + 1)
+        except TimeoutError as err:
+            raise LifePayTimeoutError(
+                f"LifePay did not answer within {self.request_timeout:g} s"
+            ) from err
+        except aiohttp.ClientError as err:
+            raise LifePayConnectionError(f"Cannot reach LifePay: {err}") from err
+
+        if status != 200:
+            raise LifePayHttpStatusError(f"LifePay answered HTTP {status}", http_status=status)
+        envelope = parse_envelope(raw)
+        if envelope.code != 0:
+            raise error_for_code(envelope.code, envelope.message, field_errors_of(envelope.data))
+        return envelope
+
+
+def parse_envelope(raw: bytes) -> Envelope:
+    """Parse a response body; anything but the documented envelope is a transport failure."""
+    if len(raw) > MAX_RESPONSE_BYTES:
+        raise LifePayMalformedResponseError("LifePay's answer is too large to be its envelope")
+    try:
+        decoded = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as err:
+        raise LifePayMalformedResponseError("LifePay's answer is not JSON") from err
+    if not isinstance(decoded, dict):
+        raise LifePayMalformedResponseError("LifePay's answer is not a JSON object")
+    code = decoded.get("code")
+    # bool is an int subclass; a real code never is one.
+    if not isinstance(code, int) or isinstance(code, bool):
+        raise LifePayMalformedResponseError("LifePay's answer has no numeric code")
+    message = decoded.get("message", "")
+    if message is None:
+        message = ""
+    if not isinstance(message, str):
+        raise LifePayMalformedResponseError("LifePay's answer has a message that is not text")
+    return Envelope(code=code, message=message, data=decoded.get("data"))
+
+
+def field_errors_of(data: Any) -> FieldErrors:
+    """Turn ``{"field": ["message", ...]}`` into a mapping of tuples; ignore anything else."""
+    if not isinstance(data, dict):
+        return {}
+    errors: dict[str, tuple[str, ...]] = {}
+    for field, messages in data.items():
+        if isinstance(messages, str):
+            errors[str(field)] = (messages,)
+        elif isinstance(messages, list):
+            errors[str(field)] = tuple(str(message) for message in messages)
+    return errors

@@ -1,0 +1,99 @@
+"""``python -m mock_lifepay``: serve the mock until interrupted."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import logging
+import signal
+import sys
+from collections.abc import Sequence
+
+from .runtime import MockLifePay
+from .seed import DEMO
+from .server import ENDPOINT, MockServer
+from .settings import CallbackEncoding, Settings
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m mock_lifepay", description="A mock of LifePay's cloud-print API."
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default: loopback)")
+    parser.add_argument("--port", type=int, default=8080, help="port (0 picks a free one)")
+    parser.add_argument("--seed", type=int, default=0, help="seed for the generated accounts")
+    parser.add_argument(
+        "--companies", type=int, default=3, help="generated companies besides the demo ones"
+    )
+    parser.add_argument(
+        "--processing-delay",
+        type=float,
+        default=2.0,
+        help="seconds a printer takes to print (default 2)",
+    )
+    parser.add_argument(
+        "--callback-encoding",
+        choices=[encoding.value for encoding in CallbackEncoding],
+        default=CallbackEncoding.FORM.value,
+        help="how callbacks are encoded (default: form, data=<json>)",
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="log every callback try")
+    return parser.parse_args(argv)
+
+
+def banner(server: MockServer) -> str:
+    url = server.url
+    body = json.dumps(
+        {"apikey": DEMO.apikey, "login": DEMO.admin_login, "target_serial": DEMO.printers[0]}
+    )
+    return f"""LifePay mock listening on {url}
+  web page:     {url}/
+  endpoint:     POST {url}{ENDPOINT}
+  control API:  {url}/_mock/  (docs/mock-server.md)
+
+Demo account
+  apikey:       {DEMO.apikey}
+  admin login:  {DEMO.admin_login}
+  shop login:   {DEMO.shop_login} (prints on {DEMO.printers[0]})
+  printers:     {", ".join(DEMO.printers)}
+
+Try it:
+  curl -s {url}{ENDPOINT} -d '{body}'
+"""
+
+
+async def serve(args: argparse.Namespace) -> None:
+    settings = Settings(
+        processing_delay=args.processing_delay,
+        callback_encoding=CallbackEncoding(args.callback_encoding),
+    )
+    mock = MockLifePay(seed=args.seed, companies=args.companies, settings=settings)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    async with MockServer(mock, args.host, args.port) as server:
+        print(banner(server), flush=True)  # noqa: T201 - the CLI's output
+        await stop.wait()
+    print("LifePay mock stopped.", flush=True)  # noqa: T201
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    try:
+        asyncio.run(serve(args))
+    except OSError as err:
+        print(f"mock_lifepay: cannot listen on {args.host}:{args.port}: {err}", file=sys.stderr)  # noqa: T201
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    with contextlib.suppress(KeyboardInterrupt):
+        sys.exit(main())

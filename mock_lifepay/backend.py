@@ -1,0 +1,332 @@
+"""The mock's business logic: what LifePay answers and how documents are processed.
+
+No HTTP and no asyncio here: the HTTP layer turns requests into calls on :class:`Backend`, and
+the runtime decides *when* documents are processed and notifications sent.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import uuid as uuid_lib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+from . import messages as msg
+from .models import (
+    Company,
+    Document,
+    DocumentStatus,
+    Printer,
+    PrinterState,
+    Shift,
+    User,
+    XReport,
+)
+from .seed import World, build_world
+
+EXT_ID_MAX_LENGTH = 50
+CALLBACK_URL_MAX_LENGTH = 255
+
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(slots=True)
+class Answer:
+    """The envelope the endpoint returns, and the document it created or found."""
+
+    code: int
+    message: str
+    data: Any
+    document: Document | None = None
+    created: bool = False
+
+    @classmethod
+    def error(cls, code: int, data: Any = None) -> Answer:
+        return cls(code=code, message=msg.CODE_MESSAGES[code], data=[] if data is None else data)
+
+    def envelope(self) -> dict[str, Any]:
+        return {"code": self.code, "message": self.message, "data": self.data}
+
+
+@dataclass(slots=True)
+class _Request:
+    apikey: str
+    login: str
+    test: bool
+    target_serial: str | None
+    ext_id: str | None
+    callback_url: str | None
+    callback_data: Any
+
+
+class _InvalidRequestError(Exception):
+    def __init__(self, errors: dict[str, list[str]]) -> None:
+        super().__init__("invalid request")
+        self.errors = errors
+
+
+@dataclass(slots=True)
+class Backend:
+    """All accounts and documents of one mock instance."""
+
+    seed: int = 0
+    companies_count: int = 3
+    clock: Clock = utc_now
+    world: World = field(init=False)
+    documents: dict[str, Document] = field(init=False)
+    _ext_ids: dict[tuple[int, str], str] = field(init=False)
+    _rng: random.Random = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.reset()
+
+    def reset(self) -> None:
+        """Back to the state the mock started with."""
+        self.world = build_world(self.seed, self.companies_count, self.clock())
+        self.documents = {}
+        self._ext_ids = {}
+        self._rng = random.Random(self.seed)
+
+    # --- the endpoint -------------------------------------------------------------------
+
+    def create_x_report(self, body: bytes) -> Answer:
+        """Handle a ``create-x-report`` request body as LifePay would."""
+        payload = _decode(body)
+        if payload is None:
+            return Answer.error(msg.INVALID_FORMAT)
+        try:
+            request = _validate(payload)
+        except _InvalidRequestError as invalid:
+            return Answer.error(msg.DATA_ERROR, invalid.errors)
+
+        user = self.world.users.get(request.login)
+        if user is None:
+            return Answer.error(msg.LOGIN_NOT_FOUND)
+        company = self.world.companies[user.company_id]
+        if company.apikey != request.apikey:
+            return Answer.error(msg.LOGIN_APIKEY_MISMATCH)
+        if user.blocked:
+            return Answer.error(msg.ACCESS_DENIED)
+        if not company.cloud_print_enabled:
+            return Answer.error(msg.CLOUD_PRINT_FORBIDDEN)
+
+        if request.ext_id is not None and not request.test:
+            first = self._ext_ids.get((company.id, request.ext_id))
+            if first is not None:
+                # Documented: a repeated ext_id creates nothing and returns the first uuid.
+                return Answer(0, "", {"uuid": first}, document=self.documents.get(first))
+
+        printer = self._pick_printer(company, user, request.target_serial)
+        if isinstance(printer, Answer):
+            return printer
+        if request.test:
+            return Answer(0, "", [])
+
+        document = self._new_document(company, user, printer, request)
+        return Answer(0, "", {"uuid": document.uuid}, document=document, created=True)
+
+    def _pick_printer(self, company: Company, user: User, serial: str | None) -> Printer | Answer:
+        if serial is not None:
+            printer = self.world.printers.get(serial)
+            if printer is None or printer.company_id != company.id:
+                return Answer.error(msg.DATA_ERROR, {"target_serial": [msg.PRINTER_NOT_FOUND]})
+            if user.trade_point_id is not None and printer.trade_point_id != user.trade_point_id:
+                return Answer.error(msg.ACCESS_DENIED)
+            return printer
+        candidates = self.printers_of(company.id)
+        if user.trade_point_id is not None:
+            bound = [p for p in candidates if p.trade_point_id == user.trade_point_id]
+            if bound:
+                # Documented: a trade point's login prints on the trade point's printer.
+                return next((p for p in bound if p.active), bound[0])
+        active = [p for p in candidates if p.active]
+        if not active:
+            return Answer.error(msg.DATA_ERROR, {"target_serial": [msg.NO_ACTIVE_PRINTER]})
+        return active[0]
+
+    def _new_document(
+        self, company: Company, user: User, printer: Printer, request: _Request
+    ) -> Document:
+        now = self.clock()
+        uuid = str(uuid_lib.UUID(int=self._rng.getrandbits(128), version=4))
+        while uuid in self.documents:  # pragma: no cover - 122 random bits
+            uuid = str(uuid_lib.UUID(int=self._rng.getrandbits(128), version=4))
+        document = Document(
+            uuid=uuid,
+            company_id=company.id,
+            login=user.login,
+            printer_serial=printer.serial,
+            created_at=now,
+            updated_at=now,
+            ext_id=request.ext_id,
+            callback_url=request.callback_url,
+            callback_data=request.callback_data,
+            message=msg.QUEUED,
+        )
+        document.history.append((now, document.status, document.message))
+        self.documents[uuid] = document
+        if request.ext_id is not None:
+            self._ext_ids[(company.id, request.ext_id)] = uuid
+        return document
+
+    # --- processing ---------------------------------------------------------------------
+
+    def process(self, document: Document) -> bool:
+        """Let the printer work on ``document``; ``True`` when its status changed."""
+        if document.final:
+            return False
+        printer = self.world.printers[document.printer_serial]
+        if printer.error_message:
+            return self._set_status(document, DocumentStatus.ERROR, printer.error_message)
+        if printer.state is PrinterState.OFFLINE:
+            return self._set_status(document, DocumentStatus.AWAITING_RETRY, msg.PRINTER_OFFLINE)
+        if printer.state is PrinterState.PAPER_OUT:
+            return self._set_status(document, DocumentStatus.AWAITING_RETRY, msg.PAPER_OUT)
+        if printer.state is PrinterState.SHIFT_CLOSED:
+            return self._set_status(document, DocumentStatus.ERROR, msg.SHIFT_CLOSED)
+        document.report = self._print_x_report(printer)
+        return self._set_status(document, DocumentStatus.PROCESSED, msg.PROCESSED)
+
+    def _set_status(self, document: Document, status: DocumentStatus, message: str) -> bool:
+        if document.status is status and document.message == message:
+            return False
+        document.status = status
+        document.message = message
+        document.updated_at = self.clock()
+        document.history.append((document.updated_at, status, message))
+        return True
+
+    def _print_x_report(self, printer: Printer) -> XReport:
+        """Ring up some sales since the last report, then snapshot the shift."""
+        shift = printer.shift
+        rng = self._rng
+        for _ in range(rng.randint(0, 12)):
+            amount = rng.randint(50, 5_000) * 100
+            cash = rng.random() < 0.4
+            if rng.random() < 0.08:
+                shift.returns_count += 1
+                shift.returns_total += amount
+                shift.cash_returns += amount if cash else 0
+            else:
+                shift.sales_count += 1
+                shift.sales_total += amount
+                shift.cash_sales += amount if cash else 0
+        printer.fiscal_document_number += 1
+        company = self.world.companies[printer.company_id]
+        point = self.world.trade_points[printer.trade_point_id]
+        cash_in_drawer = shift.cash_in - shift.cash_out + shift.cash_sales - shift.cash_returns
+        non_cash = (shift.sales_total - shift.cash_sales) - (
+            shift.returns_total - shift.cash_returns
+        )
+        return XReport(
+            serial=printer.serial,
+            model=printer.model,
+            company_name=company.name,
+            inn=company.inn,
+            address=point.address,
+            shift_number=shift.number,
+            shift_opened_at=shift.opened_at,
+            printed_at=self.clock(),
+            fiscal_document_number=printer.fiscal_document_number,
+            sales_count=shift.sales_count,
+            sales_total=shift.sales_total,
+            returns_count=shift.returns_count,
+            returns_total=shift.returns_total,
+            cash_in=shift.cash_in,
+            cash_out=shift.cash_out,
+            cash_in_drawer=cash_in_drawer,
+            non_cash_total=non_cash,
+        )
+
+    # --- control ------------------------------------------------------------------------
+
+    def printers_of(self, company_id: int) -> list[Printer]:
+        return [p for p in self.world.printers.values() if p.company_id == company_id]
+
+    def set_printer_state(self, printer: Printer, state: PrinterState) -> None:
+        if state is printer.state:
+            return
+        if printer.state is PrinterState.SHIFT_CLOSED:
+            # Leaving "shift closed" means a cashier opened a new shift.
+            printer.shift = Shift(number=printer.shift.number + 1, opened_at=self.clock())
+        printer.state = state
+
+    def waiting_documents(self, serial: str) -> Iterable[Document]:
+        """Documents the printer still owes, oldest first."""
+        return [
+            d
+            for d in self.documents.values()
+            if d.printer_serial == serial and d.status is DocumentStatus.AWAITING_RETRY
+        ]
+
+    def document_by_ext_id(self, company_id: int, ext_id: str) -> Document | None:
+        uuid = self._ext_ids.get((company_id, ext_id))
+        return self.documents.get(uuid) if uuid else None
+
+
+def _decode(body: bytes) -> dict[str, Any] | None:
+    try:
+        payload = json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        return None
+    return payload if isinstance(payload, dict) else None
+
+
+def _absent(value: Any) -> bool:
+    return value is None or value == ""
+
+
+def _validate(payload: dict[str, Any]) -> _Request:
+    errors: dict[str, list[str]] = {}
+
+    def text(field: str, *, required: bool = False, limit: int | None = None) -> str | None:
+        value = payload.get(field)
+        if _absent(value):
+            if required:
+                errors[field] = [msg.required(field)]
+            return None
+        if not isinstance(value, str):
+            errors[field] = [msg.not_a_string(field)]
+            return None
+        if limit is not None and len(value) > limit:
+            errors[field] = [msg.too_long(field, limit)]
+            return None
+        return value
+
+    apikey = text("apikey", required=True)
+    login = text("login", required=True)
+
+    test_value = payload.get("test")
+    test = False
+    if not _absent(test_value):
+        if test_value in (0, 1, "0", "1") and not isinstance(test_value, bool):
+            test = int(test_value) == 1
+        else:
+            errors["test"] = [msg.invalid("test")]
+
+    target_serial = text("target_serial")
+    ext_id = text("ext_id", limit=EXT_ID_MAX_LENGTH)
+    callback_url = text("callback_url", limit=CALLBACK_URL_MAX_LENGTH)
+    if callback_url is not None:
+        parts = urlsplit(callback_url)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            errors["callback_url"] = [msg.not_a_url("callback_url")]
+            callback_url = None
+
+    callback_data = payload.get("callback_data")
+    if callback_data is not None and not isinstance(callback_data, str | dict | list):
+        errors["callback_data"] = [msg.invalid("callback_data")]
+
+    if errors:
+        raise _InvalidRequestError(errors)
+    assert apikey is not None  # noqa: S101 - guaranteed by the required checks above
+    assert login is not None  # noqa: S101
+    return _Request(apikey, login, test, target_serial, ext_id, callback_url, callback_data)

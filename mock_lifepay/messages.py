@@ -1,0 +1,79 @@
+"""LifePay's codes and the Russian texts the mock answers with.
+
+The codes and their messages are LifePay's documented table. The per-field messages imitate the
+validation errors of the PHP framework behind LifePay's API (Yii 2, Russian locale): that shape
+is documented by LifePay's example, the exact wording of most sentences is the mock's choice.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+OK: Final = 0
+DATA_ERROR: Final = 400
+INTERNAL_ERROR: Final = 500
+INVALID_FORMAT: Final = 6000
+LOGIN_NOT_FOUND: Final = 6009
+LOGIN_APIKEY_MISMATCH: Final = 6010
+CLOUD_PRINT_FORBIDDEN: Final = 6080
+ACCESS_DENIED: Final = 6095
+
+CODE_MESSAGES: Final[dict[int, str]] = {
+    OK: "",
+    DATA_ERROR: "Ошибка данных.",
+    INTERNAL_ERROR: "Внутренняя ошибка сервера.",
+    INVALID_FORMAT: "Неверный формат данных.",
+    LOGIN_NOT_FOUND: "Не удалось найти пользователя по login.",
+    LOGIN_APIKEY_MISMATCH: "Не удалось найти пользователя по login и apikey.",
+    CLOUD_PRINT_FORBIDDEN: "Облачная фискализация запрещена.",
+    ACCESS_DENIED: "Доступ запрещен.",
+}
+
+# Attribute labels as Yii 2 derives them from the field names.
+FIELD_LABELS: Final[dict[str, str]] = {
+    "apikey": "Apikey",
+    "login": "Login",
+    "test": "Test",
+    "target_serial": "Target Serial",
+    "ext_id": "Ext Id",
+    "callback_url": "Callback Url",
+    "callback_data": "Callback Data",
+}
+
+
+def required(field: str) -> str:
+    return f"Необходимо заполнить «{FIELD_LABELS[field]}»."
+
+
+def not_a_string(field: str) -> str:
+    return f"Значение «{FIELD_LABELS[field]}» должно быть строкой."
+
+
+def too_long(field: str, limit: int) -> str:
+    return f"Значение «{FIELD_LABELS[field]}» должно содержать максимум {limit} {_symbols(limit)}."
+
+
+def invalid(field: str) -> str:
+    return f"Значение «{FIELD_LABELS[field]}» неверно."
+
+
+def not_a_url(field: str) -> str:
+    return f"Значение «{FIELD_LABELS[field]}» не является правильным URL."
+
+
+def _symbols(number: int) -> str:
+    if number % 10 == 1 and number % 100 != 11:
+        return "символ"
+    if number % 10 in (2, 3, 4) and number % 100 not in (12, 13, 14):
+        return "символа"
+    return "символов"
+
+
+UNKNOWN_ERROR: Final = "Неизвестная ошибка."
+PRINTER_NOT_FOUND: Final = "Принтер не найден."
+NO_ACTIVE_PRINTER: Final = "Не найден фискальный регистратор по умолчанию."
+PRINTER_OFFLINE: Final = "Принтер не в сети. Документ будет напечатан после подключения."
+PAPER_OUT: Final = "В принтере закончилась бумага. Документ будет напечатан после замены."
+SHIFT_CLOSED: Final = "Смена не открыта."
+PROCESSED: Final = "Документ обработан."
+QUEUED: Final = "Документ поставлен в очередь."

@@ -1,0 +1,50 @@
+"""pytest plugin: ``lifepay_mock`` starts the mock in-process on 127.0.0.1 for one test.
+
+Enable it with ``pytest_plugins = ["mock_lifepay.pytest_plugin"]`` (it is also registered as
+the ``lifepay_mock`` entry point when this project is installed). The fixture runs in the test's
+event loop, so the test sees the mock's state directly; processing is instant and callback
+retries come after 50 ms, so tests need not wait minutes. Under pytest-socket (as with
+pytest-homeassistant-custom-component) the test must enable sockets, e.g. with the
+``socket_enabled`` fixture.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+import pytest
+
+from .runtime import MockLifePay
+from .seed import DEMO, DemoAccount
+from .server import MockServer
+from .settings import Settings
+
+
+@dataclass(slots=True)
+class MockHandle:
+    """What a test gets: the base URL, the live mock and the demo account."""
+
+    url: str
+    mock: MockLifePay
+    server: MockServer
+    demo: DemoAccount = DEMO
+
+
+def fast_settings() -> Settings:
+    """Settings for tests: instant printing, quick callback retries."""
+    return Settings(
+        processing_delay=0.0, callback_retry_delays=(0.05, 0.05, 0.05), callback_timeout=2.0
+    )
+
+
+@pytest.fixture
+async def lifepay_mock() -> AsyncIterator[MockHandle]:
+    """A running mock on ``127.0.0.1`` with a free port, closed after the test."""
+    mock = MockLifePay(seed=0, companies=2, settings=fast_settings())
+    server = MockServer(mock, "127.0.0.1", 0)
+    await server.start()
+    try:
+        yield MockHandle(url=server.url, mock=mock, server=server)
+    finally:
+        await server.close()

@@ -1,0 +1,347 @@
+"""The mock's HTTP layer: LifePay's endpoint, the control API under /_mock/, and a web page.
+
+Handlers only translate HTTP into calls on :class:`MockLifePay` and its backend.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any, Final
+
+from aiohttp import web
+
+from . import messages as msg
+from .backend import Answer
+from .faults import Fault, FaultKind
+from .models import PrinterState
+from .page import render_index, render_report
+from .runtime import MockLifePay
+from .views import accounts_view, document_view, printer_view
+
+MOCK_KEY: Final = web.AppKey("mock", MockLifePay)
+ENDPOINT: Final = "/cloud-print/create-x-report"
+# Bodies beyond this are refused by aiohttp itself with HTTP 413, as a front proxy would.
+MAX_BODY_BYTES: Final = 1024 * 1024
+
+_GATEWAY_PAGE: Final = (
+    "<html><head><title>{status} {reason}</title></head><body>"
+    "<center><h1>{status} {reason}</h1></center><hr><center>nginx</center></body></html>"
+)
+
+
+def _json(data: Any, status: int = 200) -> web.Response:
+    # UTF-8 text rather than PHP's \u escapes: the same JSON, readable in a terminal.
+    body = json.dumps(data, ensure_ascii=False)
+    return web.Response(text=body, status=status, content_type="application/json")
+
+
+def _control_error(status: int, text: str) -> web.Response:
+    return _json({"error": text}, status=status)
+
+
+# --- LifePay's endpoint ---------------------------------------------------------------------
+
+
+async def create_x_report(request: web.Request) -> web.StreamResponse:
+    mock = request.app[MOCK_KEY]
+    started = time.monotonic()
+    body = await request.read()
+    entry = mock.journal.record(
+        mock.backend.clock(), request.method, request.path, request.content_type, body
+    )
+    fault = mock.faults.take()
+    answer: Answer | None = None
+    if fault is None or fault.reaches_backend:
+        answer = mock.create_x_report(body)
+    response = await _respond(request, fault, answer)
+    entry.fault = fault.kind.value if fault else None
+    entry.http_status = response.status if response is not None else None
+    entry.response = answer.envelope() if answer is not None and response is not None else None
+    if fault is not None and fault.kind is FaultKind.CODE:
+        entry.response = _forced_envelope(fault.code)
+    entry.duration_ms = round((time.monotonic() - started) * 1000, 3)
+    if response is None:
+        # Drop the connection: no status line, no body.
+        assert request.transport is not None  # noqa: S101 - a live request has one
+        request.transport.abort()
+        raise asyncio.CancelledError
+    return response
+
+
+def _forced_envelope(code: int) -> dict[str, Any]:
+    data: Any = {"target_serial": [msg.PRINTER_NOT_FOUND]} if code == msg.DATA_ERROR else []
+    message = msg.CODE_MESSAGES.get(code, msg.UNKNOWN_ERROR)
+    return {"code": code, "message": message, "data": data}
+
+
+async def _respond(
+    request: web.Request, fault: Fault | None, answer: Answer | None
+) -> web.Response | None:
+    if fault is None:
+        assert answer is not None  # noqa: S101 - no fault means the backend answered
+        return _json(answer.envelope())
+    match fault.kind:
+        case FaultKind.DELAY:
+            await asyncio.sleep(fault.seconds)
+            return _json(answer.envelope()) if answer else _json(_forced_envelope(500))
+        case FaultKind.HTTP_STATUS:
+            reason = web.Response(status=fault.status).reason or "Error"
+            page = _GATEWAY_PAGE.format(status=fault.status, reason=reason)
+            return web.Response(status=fault.status, text=page, content_type="text/html")
+        case FaultKind.MALFORMED:
+            return web.Response(
+                text='{"code": 0, "message": "", "data": {"uu', content_type="application/json"
+            )
+        case FaultKind.EMPTY:
+            return web.Response(body=b"", content_type="application/json")
+        case FaultKind.CODE:
+            return _json(_forced_envelope(fault.code))
+        case FaultKind.DROP:
+            return None
+
+
+# --- the control API ------------------------------------------------------------------------
+
+
+async def _read_json(request: web.Request) -> Any:
+    try:
+        return await request.json()
+    except ValueError:
+        raise web.HTTPBadRequest(
+            text=json.dumps({"error": "the body must be JSON"}), content_type="application/json"
+        ) from None
+
+
+async def list_accounts(request: web.Request) -> web.Response:
+    return _json(accounts_view(request.app[MOCK_KEY].backend.world))
+
+
+async def patch_company(request: web.Request) -> web.Response:
+    world = request.app[MOCK_KEY].backend.world
+    try:
+        company = world.companies[int(request.match_info["company_id"])]
+    except (KeyError, ValueError):
+        return _control_error(404, "no such company")
+    patch = await _read_json(request)
+    if not isinstance(patch, dict) or set(patch) - {"cloud_print_enabled"}:
+        return _control_error(400, "only 'cloud_print_enabled' can be changed")
+    value = patch.get("cloud_print_enabled", company.cloud_print_enabled)
+    if not isinstance(value, bool):
+        return _control_error(400, "cloud_print_enabled must be true or false")
+    company.cloud_print_enabled = value
+    return _json({"id": company.id, "cloud_print_enabled": company.cloud_print_enabled})
+
+
+async def patch_login(request: web.Request) -> web.Response:
+    user = request.app[MOCK_KEY].backend.world.users.get(request.match_info["login"])
+    if user is None:
+        return _control_error(404, "no such login")
+    patch = await _read_json(request)
+    if not isinstance(patch, dict) or set(patch) - {"blocked"}:
+        return _control_error(400, "only 'blocked' can be changed")
+    value = patch.get("blocked", user.blocked)
+    if not isinstance(value, bool):
+        return _control_error(400, "blocked must be true or false")
+    user.blocked = value
+    return _json({"login": user.login, "blocked": user.blocked})
+
+
+async def list_printers(request: web.Request) -> web.Response:
+    printers = request.app[MOCK_KEY].backend.world.printers.values()
+    return _json([printer_view(printer) for printer in printers])
+
+
+async def get_printer(request: web.Request) -> web.Response:
+    printer = request.app[MOCK_KEY].backend.world.printers.get(request.match_info["serial"])
+    if printer is None:
+        return _control_error(404, "no such printer")
+    return _json(printer_view(printer))
+
+
+async def patch_printer(request: web.Request) -> web.Response:
+    mock = request.app[MOCK_KEY]
+    printer = mock.backend.world.printers.get(request.match_info["serial"])
+    if printer is None:
+        return _control_error(404, "no such printer")
+    patch = await _read_json(request)
+    if not isinstance(patch, dict) or not patch or set(patch) - {"state", "error_message"}:
+        return _control_error(400, "send 'state' and/or 'error_message'")
+    state: PrinterState | None = None
+    if "state" in patch:
+        try:
+            state = PrinterState(patch["state"])
+        except ValueError:
+            return _control_error(400, f"state must be one of {[s.value for s in PrinterState]}")
+    error_message = patch.get("error_message")
+    if error_message is not None and not isinstance(error_message, str):
+        return _control_error(400, "error_message must be text or null")
+    if "error_message" in patch:
+        mock.set_printer_error(printer, error_message)
+    if state is not None:
+        mock.set_printer_state(printer, state)
+    return _json(printer_view(printer))
+
+
+async def list_documents(request: web.Request) -> web.Response:
+    documents = request.app[MOCK_KEY].backend.documents.values()
+    query = request.query
+    selected = [
+        document
+        for document in documents
+        if ("ext_id" not in query or document.ext_id == query["ext_id"])
+        and ("serial" not in query or document.printer_serial == query["serial"])
+        and ("status" not in query or document.status.value == query["status"])
+    ]
+    return _json([document_view(document) for document in selected])
+
+
+async def get_document(request: web.Request) -> web.Response:
+    document = request.app[MOCK_KEY].backend.documents.get(request.match_info["uuid"])
+    if document is None:
+        return _control_error(404, "no such document")
+    return _json(document_view(document))
+
+
+async def get_journal(request: web.Request) -> web.Response:
+    return _json([entry.to_dict() for entry in request.app[MOCK_KEY].journal.entries()])
+
+
+async def clear_journal(request: web.Request) -> web.Response:
+    request.app[MOCK_KEY].journal.clear()
+    return web.Response(status=204)
+
+
+async def list_faults(request: web.Request) -> web.Response:
+    return _json([fault.to_dict() for fault in request.app[MOCK_KEY].faults.pending()])
+
+
+async def add_faults(request: web.Request) -> web.Response:
+    mock = request.app[MOCK_KEY]
+    raw = await _read_json(request)
+    try:
+        faults = [Fault.from_dict(item) for item in (raw if isinstance(raw, list) else [raw])]
+    except ValueError as err:
+        return _control_error(400, str(err))
+    for fault in faults:
+        mock.faults.add(fault)
+    return _json([fault.to_dict() for fault in mock.faults.pending()], status=201)
+
+
+async def clear_faults(request: web.Request) -> web.Response:
+    request.app[MOCK_KEY].faults.clear()
+    return web.Response(status=204)
+
+
+async def get_settings(request: web.Request) -> web.Response:
+    return _json(request.app[MOCK_KEY].settings.to_dict())
+
+
+async def patch_settings(request: web.Request) -> web.Response:
+    settings = request.app[MOCK_KEY].settings
+    try:
+        settings.update(await _read_json(request))
+    except ValueError as err:
+        return _control_error(400, str(err))
+    return _json(settings.to_dict())
+
+
+async def reset(request: web.Request) -> web.Response:
+    await request.app[MOCK_KEY].reset()
+    return web.Response(status=204)
+
+
+# --- the web page ---------------------------------------------------------------------------
+
+
+async def index(request: web.Request) -> web.Response:
+    return web.Response(text=render_index(request.app[MOCK_KEY]), content_type="text/html")
+
+
+async def report_page(request: web.Request) -> web.Response:
+    document = request.app[MOCK_KEY].backend.documents.get(request.match_info["uuid"])
+    if document is None or document.report is None:
+        raise web.HTTPNotFound(text="No printed report for this document")
+    return web.Response(text=render_report(document), content_type="text/html")
+
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+def create_app(mock: MockLifePay) -> web.Application:
+    """The aiohttp application serving ``mock``; starting it starts the mock."""
+    app = web.Application(client_max_size=MAX_BODY_BYTES)
+    app[MOCK_KEY] = mock
+
+    async def mock_running(_app: web.Application) -> AsyncIterator[None]:
+        await mock.start()
+        yield
+        await mock.close()
+
+    app.cleanup_ctx.append(mock_running)
+    routes: list[tuple[str, str, Handler]] = [
+        ("POST", ENDPOINT, create_x_report),
+        ("GET", "/_mock/accounts", list_accounts),
+        ("PATCH", "/_mock/companies/{company_id}", patch_company),
+        ("PATCH", "/_mock/logins/{login}", patch_login),
+        ("GET", "/_mock/printers", list_printers),
+        ("GET", "/_mock/printers/{serial}", get_printer),
+        ("PATCH", "/_mock/printers/{serial}", patch_printer),
+        ("GET", "/_mock/documents", list_documents),
+        ("GET", "/_mock/documents/{uuid}", get_document),
+        ("GET", "/_mock/journal", get_journal),
+        ("DELETE", "/_mock/journal", clear_journal),
+        ("GET", "/_mock/faults", list_faults),
+        ("POST", "/_mock/faults", add_faults),
+        ("DELETE", "/_mock/faults", clear_faults),
+        ("GET", "/_mock/settings", get_settings),
+        ("PATCH", "/_mock/settings", patch_settings),
+        ("POST", "/_mock/reset", reset),
+        ("GET", "/", index),
+        ("GET", "/reports/{uuid}", report_page),
+    ]
+    for method, path, handler in routes:
+        app.router.add_route(method, path, handler)
+    return app
+
+
+class MockServer:
+    """Serves a :class:`MockLifePay` on a host and port (0 picks a free port)."""
+
+    def __init__(self, mock: MockLifePay, host: str = "127.0.0.1", port: int = 0) -> None:
+        self.mock = mock
+        self.host = host
+        self.port = port
+        self._runner: web.AppRunner | None = None
+
+    @property
+    def url(self) -> str:
+        """The base URL to give a LifePay client."""
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}"
+
+    async def start(self) -> None:
+        self._runner = web.AppRunner(create_app(self.mock), access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, self.host, self.port)
+        await site.start()
+        server = site._server  # the only way to learn the port chosen for 0
+        assert isinstance(server, asyncio.Server)  # noqa: S101
+        self.port = server.sockets[0].getsockname()[1]
+
+    async def close(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    async def __aenter__(self) -> MockServer:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *_exc: object) -> None:
+        await self.close()
+
+
+__all__ = ["ENDPOINT", "MOCK_KEY", "MockServer", "create_app"]
