@@ -267,10 +267,6 @@ class Backend:
             if d.printer_serial == serial and d.status is DocumentStatus.AWAITING_RETRY
         ]
 
-    def document_by_ext_id(self, company_id: int, ext_id: str) -> Document | None:
-        uuid = self._ext_ids.get((company_id, ext_id))
-        return self.documents.get(uuid) if uuid else None
-
 
 def _decode(body: bytes) -> dict[str, Any] | None:
     try:

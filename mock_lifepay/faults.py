@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import deque
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from enum import StrEnum
 from typing import Any
 
@@ -21,6 +21,8 @@ class FaultKind(StrEnum):
     """HTTP 200 with a truncated, non-JSON body."""
     EMPTY = "empty"
     """HTTP 200 with an empty body."""
+    BODY = "body"
+    """HTTP 200 with exactly ``body`` (any text: a broken or unusual envelope)."""
     CODE = "code"
     """HTTP 200 with the envelope for ``code`` (e.g. 500; codes outside LifePay's table too)."""
 
@@ -39,6 +41,7 @@ class Fault:
     seconds: float = 0.0
     code: int = msg.INTERNAL_ERROR
     process: bool | None = None
+    body: str = ""
 
     @property
     def reaches_backend(self) -> bool:
@@ -52,7 +55,7 @@ class Fault:
         """Build from control-API JSON; raises ``ValueError`` with a readable reason."""
         if not isinstance(raw, dict):
             raise ValueError("a fault is a JSON object")
-        unknown = set(raw) - {"kind", "times", "status", "seconds", "code", "process"}
+        unknown = set(raw) - {"kind", "times", "status", "seconds", "code", "process", "body"}
         if unknown:
             raise ValueError(f"unknown fault fields: {sorted(unknown)}")
         if raw.get("kind") not in FaultKind.__members__.values():
@@ -69,6 +72,10 @@ class Fault:
         if process is not None and not isinstance(process, bool):
             raise ValueError("process must be true or false")
         fault.process = process
+        body = raw.get("body", "")
+        if not isinstance(body, str):
+            raise ValueError("body must be text")
+        fault.body = body
         return fault
 
 
@@ -102,7 +109,7 @@ class FaultQueue:
         fault.times -= 1
         if fault.times <= 0:
             self._faults.popleft()
-        return Fault(fault.kind, 1, fault.status, fault.seconds, fault.code, fault.process)
+        return replace(fault, times=1)
 
     def pending(self) -> list[Fault]:
         return list(self._faults)

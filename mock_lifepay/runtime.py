@@ -80,7 +80,7 @@ class MockLifePay:
     @property
     def busy(self) -> bool:
         """Whether documents are being processed or notifications delivered."""
-        return bool(self._tasks)
+        return any(not task.done() for task in self._tasks)
 
     # --- the endpoint -------------------------------------------------------------------
 
@@ -178,5 +178,6 @@ class MockLifePay:
     async def wait_until_idle(self, timeout: float = 10.0) -> None:
         """Wait until no document is being processed and no notification is in flight."""
         async with asyncio.timeout(timeout):
-            while self._tasks:
-                await asyncio.gather(*list(self._tasks), return_exceptions=True)
+            # A finished task may still be in the set until its done-callback runs: skip it.
+            while pending := [task for task in self._tasks if not task.done()]:
+                await asyncio.wait(pending)

@@ -97,6 +97,8 @@ async def _respond(
             )
         case FaultKind.EMPTY:
             return web.Response(body=b"", content_type="application/json")
+        case FaultKind.BODY:
+            return web.Response(text=fault.body, content_type="application/json")
         case FaultKind.CODE:
             return _json(_forced_envelope(fault.code))
         case FaultKind.DROP:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING
 
 import aiohttp
 import pytest
+from aiohttp import web
 
-from custom_components.lifepay.api import LifePayClient
+from custom_components.lifepay.api import CallbackNotification, LifePayClient, parse_callback
 
 if TYPE_CHECKING:
     from mock_lifepay.pytest_plugin import MockHandle
@@ -37,3 +39,48 @@ def client(session: aiohttp.ClientSession, lifepay_mock: MockHandle) -> LifePayC
         base_url=lifepay_mock.url,
         request_timeout=5,
     )
+
+
+class CallbackReceiver:
+    """A tiny HTTP server on 127.0.0.1 that records callbacks and answers as told."""
+
+    def __init__(self) -> None:
+        self.received: list[tuple[str, bytes]] = []
+        self.statuses: list[int] = []
+        """Statuses to answer with, in order; 200 once they run out."""
+        self.delay = 0.0
+        self._runner: web.AppRunner | None = None
+        self.url = ""
+
+    async def _handle(self, request: web.Request) -> web.Response:
+        self.received.append((request.headers.get("Content-Type", ""), await request.read()))
+        if self.delay:
+            await asyncio.sleep(self.delay)
+        status = self.statuses.pop(0) if self.statuses else 200
+        return web.Response(status=status, text="OK")
+
+    async def start(self) -> None:
+        app = web.Application()
+        app.router.add_post("/hook", self._handle)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        server = site._server
+        assert isinstance(server, asyncio.Server)
+        self.url = f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}/hook"
+
+    async def close(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    def notifications(self) -> list[CallbackNotification]:
+        return [parse_callback(body, content_type) for content_type, body in self.received]
+
+
+@pytest.fixture
+async def receiver() -> AsyncIterator[CallbackReceiver]:
+    callback_receiver = CallbackReceiver()
+    await callback_receiver.start()
+    yield callback_receiver
+    await callback_receiver.close()

@@ -325,3 +325,40 @@ async def test_request_sends_json_with_credentials(
     assert entry.content_type == "application/json"
     assert '"apikey": "' + lifepay_mock.demo.apikey + '"' in entry.body
     assert '"test": 1' in entry.body
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        '{"code": 0, "message": "", "data": []}',
+        '{"code": 0, "message": "", "data": {"uuid": ""}}',
+        '{"code": 0, "message": "", "data": {"uuid": 5}}',
+        '["code", 0]',
+        '{"message": "no code"}',
+        '{"code": "0", "data": {"uuid": "u"}}',
+        '{"code": true, "data": {"uuid": "u"}}',
+        '{"code": 0, "message": 5, "data": {"uuid": "u"}}',
+        "<html>gateway</html>",
+        "x" * 1_000_001,
+    ],
+)
+async def test_bodies_that_are_not_the_envelope(
+    client: LifePayClient, lifepay_mock: MockHandle, body: str
+) -> None:
+    lifepay_mock.mock.faults.add(Fault(FaultKind.BODY, body=body))
+    with pytest.raises(LifePayMalformedResponseError):
+        await client.create_x_report()
+
+
+async def test_envelope_with_null_message_and_odd_field_errors(
+    client: LifePayClient, lifepay_mock: MockHandle
+) -> None:
+    body = '{"code": 0, "message": null, "data": {"uuid": "u-1"}}'
+    lifepay_mock.mock.faults.add(Fault(FaultKind.BODY, body=body))
+    assert (await client.create_x_report()).uuid == "u-1"
+    errors = '{"code": 400, "message": "", "data": {"a": "one", "b": ["x", 2], "c": 5}}'
+    lifepay_mock.mock.faults.add(Fault(FaultKind.BODY, body=errors))
+    with pytest.raises(LifePayValidationError) as caught:
+        await client.create_x_report()
+    assert caught.value.field_errors == {"a": ("one",), "b": ("x", "2")}
+    assert caught.value.message == "LifePay error 400"

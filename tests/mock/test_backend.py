@@ -1,0 +1,93 @@
+"""The mock's backend without HTTP: processing rules and the generated X-reports."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from mock_lifepay import DEMO, DocumentStatus, PrinterState
+from mock_lifepay import messages as msg
+from mock_lifepay.backend import Backend
+from mock_lifepay.seed import build_world
+
+
+def create(backend: Backend, **fields: object) -> str:
+    payload = {"apikey": DEMO.apikey, "login": DEMO.admin_login} | fields
+    answer = backend.create_x_report(json.dumps(payload).encode())
+    assert answer.code == 0, answer
+    return str(answer.data["uuid"])
+
+
+def test_world_is_reproducible_from_the_seed() -> None:
+    first, second, other = build_world(5), build_world(5), build_world(6)
+    assert list(first.users) == list(second.users)
+    assert [c.apikey for c in first.companies.values()] == [
+        c.apikey for c in second.companies.values()
+    ]
+    assert list(first.printers) != list(other.printers)
+    assert all(len(login) == 11 and login.startswith("7") for login in first.users)
+    assert all(serial.isdigit() and len(serial) == 14 for serial in first.printers)
+
+
+def test_x_reports_accumulate_over_the_shift() -> None:
+    backend = Backend(seed=3)
+    printer = backend.world.printers[DEMO.printers[0]]
+    reports = []
+    for _ in range(30):
+        document = backend.documents[create(backend, target_serial=printer.serial)]
+        assert backend.process(document)
+        assert document.report is not None
+        reports.append(document.report)
+    sales = [report.sales_total for report in reports]
+    assert sales == sorted(sales)
+    assert reports[-1].returns_count > 0
+    numbers = [report.fiscal_document_number for report in reports]
+    assert numbers == list(range(numbers[0], numbers[0] + 30))
+    last = reports[-1]
+    assert last.cash_in_drawer + last.non_cash_total == (
+        last.cash_in - last.cash_out + last.sales_total - last.returns_total
+    )
+
+
+def test_processing_twice_changes_nothing() -> None:
+    backend = Backend()
+    printer = backend.world.printers[DEMO.printers[0]]
+    backend.set_printer_state(printer, PrinterState.OFFLINE)
+    document = backend.documents[create(backend, target_serial=printer.serial)]
+    assert backend.process(document)
+    assert not backend.process(document)  # still offline: same status, no new callback
+    backend.set_printer_state(printer, PrinterState.OFFLINE)
+    backend.set_printer_state(printer, PrinterState.ONLINE)
+    assert backend.process(document)
+    assert document.status is DocumentStatus.PROCESSED
+    assert not backend.process(document)  # final
+
+
+def test_trade_point_without_printer_falls_back_to_any_active() -> None:
+    backend = Backend()
+    shop_point = backend.world.users[DEMO.shop_login].trade_point_id
+    warehouse_point = backend.world.users[DEMO.warehouse_login].trade_point_id
+    assert warehouse_point is not None
+    assert shop_point != warehouse_point
+    # Move the shop's printer to the warehouse: the shop has none of its own now.
+    backend.world.printers[DEMO.printers[0]].trade_point_id = warehouse_point
+    document = backend.documents[create(backend, login=DEMO.shop_login)]
+    assert document.printer_serial == DEMO.printers[0]
+
+
+@pytest.mark.parametrize(
+    ("limit", "word"),
+    [
+        (1, "символ"),
+        (21, "символ"),
+        (11, "символов"),
+        (2, "символа"),
+        (24, "символа"),
+        (12, "символов"),
+        (50, "символов"),
+        (255, "символов"),
+    ],
+)
+def test_russian_plurals(limit: int, word: str) -> None:
+    assert msg.too_long("ext_id", limit).endswith(f"максимум {limit} {word}.")

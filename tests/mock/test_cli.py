@@ -1,0 +1,91 @@
+"""``python -m mock_lifepay`` as a user runs it: a real process on a free port."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import signal
+import sys
+
+import aiohttp
+
+from mock_lifepay import DEMO, ENDPOINT
+from mock_lifepay.__main__ import parse_args
+
+
+async def start_cli(*args: str) -> tuple[asyncio.subprocess.Process, str, str]:
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "mock_lifepay",
+        *args,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    assert process.stdout is not None
+    banner = ""
+    async with asyncio.timeout(20):
+        while "Try it:" not in banner:
+            line = await process.stdout.readline()
+            if not line:
+                break
+            banner += line.decode()
+    match = re.search(r"listening on (http://\S+)", banner)
+    assert match, banner
+    return process, match.group(1), banner
+
+
+async def test_cli_serves_the_demo_account(session: aiohttp.ClientSession) -> None:
+    process, url, banner = await start_cli("--port", "0", "--processing-delay", "0")
+    try:
+        assert DEMO.apikey in banner
+        assert DEMO.admin_login in banner
+        assert all(serial in banner for serial in DEMO.printers)
+        assert url.startswith("http://127.0.0.1:")
+        payload = {"apikey": DEMO.apikey, "login": DEMO.admin_login}
+        async with session.post(
+            url + ENDPOINT, json=payload | {"target_serial": DEMO.printers[0]}
+        ) as ok:
+            answer = json.loads(await ok.read())
+        assert answer["code"] == 0
+        assert answer["data"]["uuid"]
+        async with session.post(url + ENDPOINT, json=payload | {"target_serial": "123"}) as bad:
+            refused = json.loads(await bad.read())
+        assert refused == {
+            "code": 400,
+            "message": "Ошибка данных.",
+            "data": {"target_serial": ["Принтер не найден."]},
+        }
+    finally:
+        process.send_signal(signal.SIGINT)
+        stdout, _ = await asyncio.wait_for(process.communicate(), 20)
+    assert process.returncode == 0
+    assert b"stopped" in stdout
+
+
+async def test_cli_reports_a_busy_port() -> None:
+    first, url, _ = await start_cli("--port", "0")
+    try:
+        port = url.rsplit(":", 1)[1]
+        second = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "mock_lifepay",
+            "--port",
+            port,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        _, stderr = await asyncio.wait_for(second.communicate(), 20)
+        assert second.returncode == 1
+        assert b"cannot listen" in stderr
+    finally:
+        first.send_signal(signal.SIGTERM)
+        await asyncio.wait_for(first.communicate(), 20)
+
+
+def test_arguments() -> None:
+    args = parse_args(["--seed", "7", "--callback-encoding", "json", "--companies", "1", "-v"])
+    assert (args.seed, args.callback_encoding, args.companies, args.verbose) == (7, "json", 1, True)
+    assert parse_args([]).host == "127.0.0.1"
