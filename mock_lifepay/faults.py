@@ -99,7 +99,7 @@ class FaultQueue:
         self._faults: deque[Fault] = deque()
 
     def add(self, fault: Fault) -> None:
-        self._faults.append(fault)
+        self._faults.append(replace(fault))  # a copy: taking it counts down its own times
 
     def take(self) -> Fault | None:
         """The fault for the request arriving now, if any."""

@@ -1,1 +1,78 @@
-"""The LifePay integration for Home Assistant (the integration itself arrives with issue 3)."""
+"""The LifePay integration: X-reports on fiscal printers through LifePay's cloud."""
+
+from __future__ import annotations
+
+import contextlib
+
+from homeassistant.components import cloud
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.const import CONF_API_KEY, CONF_URL, CONF_WEBHOOK_ID, Platform
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import config_validation as cv
+from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers import issue_registry as ir
+from homeassistant.helpers.aiohttp_client import async_get_clientsession
+from homeassistant.helpers.typing import ConfigType
+
+from .account import ISSUE_ACCESS_DENIED, ISSUE_CLOUD_PRINT_DISABLED, LifePayAccount, issue_id
+from .api import DEFAULT_BASE_URL, LifePayClient
+from .const import CONF_LOGIN, DOMAIN, MANUFACTURER
+from .services import async_setup_services
+from .webhook import ISSUE_NO_CALLBACK_URL, async_callback_url, async_register_webhook
+
+type LifePayConfigEntry = ConfigEntry[LifePayAccount]
+
+PLATFORMS = [Platform.BUTTON, Platform.SENSOR]
+CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
+
+
+async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
+    """Register the actions, which exist whether or not an account is set up."""
+    async_setup_services(hass)
+    return True
+
+
+async def async_setup_entry(hass: HomeAssistant, entry: LifePayConfigEntry) -> bool:
+    """Set up an account: its client, webhook, account device and printer entities.
+
+    Nothing is fetched from LifePay here: there is nothing to poll, and a shop whose internet
+    is down at start-up should still get its buttons.
+    """
+    client = LifePayClient(
+        session=async_get_clientsession(hass),
+        apikey=entry.data[CONF_API_KEY],
+        login=entry.data[CONF_LOGIN],
+        base_url=entry.data.get(CONF_URL, DEFAULT_BASE_URL),
+    )
+    account = LifePayAccount(hass, entry, client, await async_callback_url(hass, entry))
+    entry.runtime_data = account
+    async_register_webhook(hass, account)
+    dr.async_get(hass).async_get_or_create(
+        config_entry_id=entry.entry_id,
+        identifiers={(DOMAIN, account.login)},
+        name=f"LifePay {account.login}",
+        manufacturer=MANUFACTURER,
+        model="Cloud account",
+        entry_type=dr.DeviceEntryType.SERVICE,
+    )
+    await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+    entry.async_on_unload(entry.add_update_listener(_async_reload_on_change))
+    return True
+
+
+async def _async_reload_on_change(hass: HomeAssistant, entry: LifePayConfigEntry) -> None:
+    """Printers added, changed or removed: rebuild the entities without a restart."""
+    await hass.config_entries.async_reload(entry.entry_id)
+
+
+async def async_unload_entry(hass: HomeAssistant, entry: LifePayConfigEntry) -> bool:
+    return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
+
+
+async def async_remove_entry(hass: HomeAssistant, entry: LifePayConfigEntry) -> None:
+    """Forget the account's repair issues and its cloudhook."""
+    for kind in (ISSUE_ACCESS_DENIED, ISSUE_CLOUD_PRINT_DISABLED, ISSUE_NO_CALLBACK_URL):
+        ir.async_delete_issue(hass, DOMAIN, issue_id(kind, entry))
+    if "cloud" in hass.config.components and cloud.async_active_subscription(hass):
+        with contextlib.suppress(cloud.CloudNotAvailable):
+            await cloud.async_delete_cloudhook(hass, entry.data[CONF_WEBHOOK_ID])

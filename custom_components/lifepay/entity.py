@@ -1,0 +1,32 @@
+"""The base of every printer entity: its device, and updates from the account's jobs."""
+
+from __future__ import annotations
+
+from homeassistant.helpers.device_registry import DeviceInfo
+from homeassistant.helpers.entity import Entity, EntityDescription
+
+from .account import LifePayAccount, Printer
+from .const import DOMAIN, MANUFACTURER
+
+
+class LifePayPrinterEntity(Entity):
+    """An entity of one configured printer; it reads the account's jobs, never LifePay."""
+
+    _attr_has_entity_name = True
+    _attr_should_poll = False
+
+    def __init__(
+        self, account: LifePayAccount, printer: Printer, description: EntityDescription
+    ) -> None:
+        self.account = account
+        self.printer = printer
+        self.entity_description = description
+        self._attr_unique_id = f"{account.login}_{printer.key}_{description.key}"
+        self._attr_device_info = DeviceInfo(
+            identifiers={(DOMAIN, f"{account.login}_{printer.key}")},
+            name=printer.name,
+            manufacturer=MANUFACTURER,
+            model="Fiscal printer" if printer.serial else "Any active fiscal printer",
+            serial_number=printer.serial,
+            via_device=(DOMAIN, account.login),
+        )

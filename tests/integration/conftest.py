@@ -1,0 +1,91 @@
+"""Fixtures for the integration in a real Home Assistant, talking to the real mock."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import pytest
+from homeassistant.config_entries import ConfigSubentryData
+from homeassistant.const import CONF_API_KEY, CONF_URL, CONF_WEBHOOK_ID
+from homeassistant.core import HomeAssistant
+from homeassistant.setup import async_setup_component
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
+
+from custom_components.lifepay.const import CONF_LOGIN, CONF_SERIAL, DOMAIN, SUBENTRY_PRINTER
+
+if TYPE_CHECKING:
+    from mock_lifepay.pytest_plugin import MockHandle
+
+WEBHOOK_ID = "0123456789abcdef" * 4
+
+
+@pytest.fixture(autouse=True)
+def _custom_integrations(enable_custom_integrations: None) -> None:
+    """Let Home Assistant load custom_components/lifepay."""
+
+
+@pytest.fixture
+async def ha_url(hass: HomeAssistant, hass_client_no_auth: ClientSessionGenerator) -> str:
+    """Serve Home Assistant's HTTP app on 127.0.0.1 and make it the instance's internal URL."""
+    # Routes must exist before the server starts: the webhook view is registered now.
+    assert await async_setup_component(hass, "http", {})
+    assert await async_setup_component(hass, "webhook", {})
+    client = await hass_client_no_auth()
+    url = f"http://127.0.0.1:{client.server.port}"
+    await hass.config.async_update(internal_url=url)
+    return url
+
+
+def printer_subentry(serial: str | None, title: str) -> ConfigSubentryData:
+    return ConfigSubentryData(
+        data={CONF_SERIAL: serial},
+        subentry_type=SUBENTRY_PRINTER,
+        title=title,
+        unique_id=serial or "any",
+    )
+
+
+@pytest.fixture
+def entry_data(lifepay_mock: MockHandle) -> dict[str, Any]:
+    return {
+        CONF_API_KEY: lifepay_mock.demo.apikey,
+        CONF_LOGIN: lifepay_mock.demo.admin_login,
+        CONF_URL: lifepay_mock.url,
+        CONF_WEBHOOK_ID: WEBHOOK_ID,
+    }
+
+
+@pytest.fixture
+def mock_entry(
+    hass: HomeAssistant, lifepay_mock: MockHandle, entry_data: dict[str, Any]
+) -> MockConfigEntry:
+    """The demo account with its two printers, not yet set up."""
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title=f"LifePay {lifepay_mock.demo.admin_login}",
+        unique_id=lifepay_mock.demo.admin_login,
+        data=entry_data,
+        subentries_data=[
+            printer_subentry(lifepay_mock.demo.printers[0], "Till 1"),
+            printer_subentry(lifepay_mock.demo.printers[1], "Warehouse"),
+        ],
+    )
+    entry.add_to_hass(hass)
+    return entry
+
+
+@pytest.fixture
+async def loaded_entry(
+    hass: HomeAssistant, mock_entry: MockConfigEntry, ha_url: str
+) -> MockConfigEntry:
+    """The demo account, set up, with Home Assistant reachable for callbacks."""
+    assert await hass.config_entries.async_setup(mock_entry.entry_id)
+    await hass.async_block_till_done()
+    return mock_entry
+
+
+async def settle(hass: HomeAssistant, lifepay_mock: MockHandle) -> None:
+    """Wait until the mock has printed and delivered, and Home Assistant has applied it."""
+    await lifepay_mock.mock.wait_until_idle()
+    await hass.async_block_till_done()

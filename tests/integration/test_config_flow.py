@@ -1,0 +1,392 @@
+"""Every path of the config flow, checked against the mock."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import pytest
+from homeassistant.config_entries import SOURCE_RECONFIGURE, SOURCE_USER
+from homeassistant.const import CONF_API_KEY, CONF_NAME, CONF_URL, CONF_WEBHOOK_ID
+from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.helpers import device_registry as dr
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.lifepay.const import (
+    CONF_ADVANCED,
+    CONF_LOGIN,
+    CONF_SERIAL,
+    DOMAIN,
+    SUBENTRY_PRINTER,
+)
+from mock_lifepay import PrinterState
+from mock_lifepay.faults import Fault, FaultKind
+
+if TYPE_CHECKING:
+    from mock_lifepay.pytest_plugin import MockHandle
+
+
+def account_input(apikey: str, login: str, url: str) -> dict[str, Any]:
+    return {CONF_API_KEY: apikey, CONF_LOGIN: login, CONF_ADVANCED: {CONF_URL: url}}
+
+
+async def start_user_flow(hass: HomeAssistant) -> dict[str, Any]:
+    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "user"
+    assert result["errors"] == {}
+    return result
+
+
+async def test_user_creates_the_account(hass: HomeAssistant, lifepay_mock: MockHandle) -> None:
+    result = await start_user_flow(hass)
+    demo = lifepay_mock.demo
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        account_input(f" {demo.apikey} ", f"{demo.admin_login} ", lifepay_mock.url),
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["title"] == f"LifePay {demo.admin_login}"
+    data = result["data"]
+    assert data[CONF_API_KEY] == demo.apikey
+    assert data[CONF_LOGIN] == demo.admin_login
+    assert data[CONF_URL] == lifepay_mock.url
+    assert len(data[CONF_WEBHOOK_ID]) == 64
+    assert result["result"].unique_id == demo.admin_login
+    assert lifepay_mock.mock.backend.documents == {}  # checked in test mode only
+    assert len(lifepay_mock.mock.journal.entries()) == 1
+
+
+async def test_account_without_active_printer_is_accepted(
+    hass: HomeAssistant, lifepay_mock: MockHandle
+) -> None:
+    mock = lifepay_mock.mock
+    for serial in lifepay_mock.demo.printers:
+        mock.set_printer_state(mock.backend.world.printers[serial], PrinterState.OFFLINE)
+    result = await start_user_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        account_input(lifepay_mock.demo.apikey, lifepay_mock.demo.admin_login, lifepay_mock.url),
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+
+
+@pytest.mark.parametrize(
+    ("apikey", "login", "url", "fault", "error"),
+    [
+        ("demo-apikey-7f3c2a9b4e1d4c8a", "70000000000", None, None, "invalid_auth"),
+        ("wrong", "79990000001", None, None, "invalid_auth"),
+        ("demo-apikey-nocloud-5b6d", "79990000010", None, None, "cloud_print_disabled"),
+        ("demo-apikey-7f3c2a9b4e1d4c8a", "79990000009", None, None, "access_denied"),
+        (
+            "demo-apikey-7f3c2a9b4e1d4c8a",
+            "79990000001",
+            "http://127.0.0.1:9",
+            None,
+            "cannot_connect",
+        ),
+        ("demo-apikey-7f3c2a9b4e1d4c8a", "79990000001", "ftp://127.0.0.1", None, "invalid_url"),
+        (
+            "demo-apikey-7f3c2a9b4e1d4c8a",
+            "79990000001",
+            None,
+            Fault(FaultKind.CODE, code=500),
+            "unknown",
+        ),
+        (
+            "demo-apikey-7f3c2a9b4e1d4c8a",
+            "79990000001",
+            None,
+            Fault(FaultKind.CODE, code=6000),
+            "unknown",
+        ),
+        (
+            "demo-apikey-7f3c2a9b4e1d4c8a",
+            "79990000001",
+            None,
+            Fault(FaultKind.HTTP_STATUS, status=502),
+            "cannot_connect",
+        ),
+    ],
+)
+async def test_user_errors_then_recovers(
+    hass: HomeAssistant,
+    lifepay_mock: MockHandle,
+    apikey: str,
+    login: str,
+    url: str | None,
+    fault: Fault | None,
+    error: str,
+) -> None:
+    if fault is not None:
+        lifepay_mock.mock.faults.add(fault)
+    result = await start_user_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], account_input(apikey, login, url or lifepay_mock.url)
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {"base": error}
+    demo = lifepay_mock.demo
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], account_input(demo.apikey, demo.admin_login, lifepay_mock.url)
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+
+
+async def test_one_entry_per_login(
+    hass: HomeAssistant, mock_entry: MockConfigEntry, lifepay_mock: MockHandle
+) -> None:
+    result = await start_user_flow(hass)
+    demo = lifepay_mock.demo
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], account_input(demo.apikey, demo.admin_login, lifepay_mock.url)
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "already_configured"
+
+
+async def test_reauth(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, lifepay_mock: MockHandle
+) -> None:
+    lifepay_mock.mock.backend.world.companies[1].apikey = "new-key"
+    result = await loaded_entry.start_reauth_flow(hass)
+    assert result["step_id"] == "reauth_confirm"
+    assert result["description_placeholders"]["login"] == lifepay_mock.demo.admin_login
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_API_KEY: "still-wrong"}
+    )
+    assert result["errors"] == {"base": "invalid_auth"}
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_API_KEY: "new-key"}
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reauth_successful"
+    assert loaded_entry.data[CONF_API_KEY] == "new-key"
+    await hass.async_block_till_done()
+    assert loaded_entry.runtime_data.client.apikey == "new-key"
+
+
+async def test_reconfigure_changes_key_url_and_login(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, lifepay_mock: MockHandle
+) -> None:
+    demo = lifepay_mock.demo
+    result = await loaded_entry.start_reconfigure_flow(hass)
+    assert result["step_id"] == "reconfigure"
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], account_input("bad", demo.admin_login, lifepay_mock.url)
+    )
+    assert result["errors"] == {"base": "invalid_auth"}
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], account_input(demo.apikey, demo.shop_login, lifepay_mock.url + "/")
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reconfigure_successful"
+    assert loaded_entry.unique_id == demo.shop_login
+    assert loaded_entry.title == f"LifePay {demo.shop_login}"
+    assert loaded_entry.data[CONF_URL] == lifepay_mock.url + "/"
+    assert loaded_entry.data[CONF_WEBHOOK_ID]  # kept
+
+
+async def test_reconfigure_to_a_login_already_set_up(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, lifepay_mock: MockHandle
+) -> None:
+    demo = lifepay_mock.demo
+    MockConfigEntry(domain=DOMAIN, unique_id=demo.shop_login, data={}).add_to_hass(hass)
+    result = await loaded_entry.start_reconfigure_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], account_input(demo.apikey, demo.shop_login, lifepay_mock.url)
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "already_configured"
+
+
+async def start_printer_flow(hass: HomeAssistant, entry: MockConfigEntry) -> dict[str, Any]:
+    result = await hass.config_entries.subentries.async_init(
+        (entry.entry_id, SUBENTRY_PRINTER), context={"source": SOURCE_USER}
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "user"
+    return result
+
+
+async def test_add_printer_by_serial_and_any_printer(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, lifepay_mock: MockHandle
+) -> None:
+    # Start from an account without printers.
+    for subentry_id in list(loaded_entry.subentries):
+        hass.config_entries.async_remove_subentry(loaded_entry, subentry_id)
+    await hass.async_block_till_done()
+
+    serial = lifepay_mock.demo.printers[1]
+    result = await start_printer_flow(hass, loaded_entry)
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"], {CONF_SERIAL: f" {serial} ", CONF_NAME: "Склад"}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["title"] == "Склад"
+    assert result["data"] == {CONF_SERIAL: serial}
+    assert result["unique_id"] == serial
+
+    result = await start_printer_flow(hass, loaded_entry)
+    result = await hass.config_entries.subentries.async_configure(result["flow_id"], {})
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["title"] == "Any active printer"
+    assert result["data"] == {CONF_SERIAL: None}
+
+    result = await start_printer_flow(hass, loaded_entry)
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"], {CONF_SERIAL: lifepay_mock.demo.printers[0]}
+    )
+    assert result["title"] == f"Printer {lifepay_mock.demo.printers[0]}"
+    await hass.async_block_till_done()
+    titles = sorted(s.title for s in loaded_entry.subentries.values())
+    assert titles == ["Any active printer", f"Printer {lifepay_mock.demo.printers[0]}", "Склад"]
+    assert lifepay_mock.mock.backend.documents == {}
+
+
+@pytest.mark.parametrize(
+    ("serial", "fault", "errors", "message"),
+    [
+        ("12ab", None, {CONF_SERIAL: "invalid_serial"}, ""),
+        (
+            "99999999999999",
+            None,
+            {CONF_SERIAL: "printer_rejected"},
+            "target_serial: Принтер не найден.",
+        ),
+        (
+            "00106304019999",
+            None,
+            {CONF_SERIAL: "printer_rejected"},
+            "target_serial: Принтер не найден.",
+        ),
+        (
+            "00106304012797",
+            Fault(FaultKind.DROP),
+            {"base": "cannot_connect"},
+            "Cannot reach LifePay",
+        ),
+        (
+            "00106304012797",
+            Fault(FaultKind.CODE, code=6095),
+            {"base": "access_denied"},
+            "Доступ запрещен.",
+        ),
+        ("00106304012797", Fault(FaultKind.CODE, code=6010), {"base": "invalid_auth"}, None),
+        (
+            "00106304012797",
+            Fault(FaultKind.CODE, code=6080),
+            {"base": "cloud_print_disabled"},
+            None,
+        ),
+        (
+            "00106304012797",
+            Fault(FaultKind.CODE, code=500),
+            {"base": "unknown"},
+            "Внутренняя ошибка сервера.",
+        ),
+    ],
+)
+async def test_printer_errors(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    lifepay_mock: MockHandle,
+    serial: str,
+    fault: Fault | None,
+    errors: dict[str, str],
+    message: str | None,
+) -> None:
+    hass.config_entries.async_remove_subentry(loaded_entry, next(iter(loaded_entry.subentries)))
+    await hass.async_block_till_done()
+    if fault is not None:
+        lifepay_mock.mock.faults.add(fault)
+    result = await start_printer_flow(hass, loaded_entry)
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"], {CONF_SERIAL: serial}
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == errors
+    if message is not None:
+        assert result["description_placeholders"]["message"].startswith(message)
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"], {CONF_SERIAL: lifepay_mock.demo.printers[0]}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+
+
+async def test_any_printer_refused_when_none_is_active(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, lifepay_mock: MockHandle
+) -> None:
+    mock = lifepay_mock.mock
+    for serial in lifepay_mock.demo.printers:
+        mock.set_printer_state(mock.backend.world.printers[serial], PrinterState.OFFLINE)
+    result = await start_printer_flow(hass, loaded_entry)
+    result = await hass.config_entries.subentries.async_configure(result["flow_id"], {})
+    assert result["errors"] == {"base": "printer_rejected"}
+    assert "регистратор" in result["description_placeholders"]["message"]
+
+
+async def test_trade_point_login_may_not_add_another_points_printer(
+    hass: HomeAssistant, mock_entry: MockConfigEntry, lifepay_mock: MockHandle
+) -> None:
+    hass.config_entries.async_update_entry(
+        mock_entry, data={**mock_entry.data, CONF_LOGIN: lifepay_mock.demo.shop_login}
+    )
+    warehouse = next(
+        s for s in mock_entry.subentries.values() if s.unique_id == lifepay_mock.demo.printers[1]
+    )
+    hass.config_entries.async_remove_subentry(mock_entry, warehouse.subentry_id)
+    result = await start_printer_flow(hass, mock_entry)
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"], {CONF_SERIAL: lifepay_mock.demo.printers[1]}
+    )
+    assert result["errors"] == {"base": "access_denied"}
+
+
+async def test_duplicate_printer_aborts(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, lifepay_mock: MockHandle
+) -> None:
+    result = await start_printer_flow(hass, loaded_entry)
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"], {CONF_SERIAL: lifepay_mock.demo.printers[0]}
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "already_configured"
+
+
+async def test_reconfigure_printer(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, lifepay_mock: MockHandle
+) -> None:
+    subentry = next(
+        s for s in loaded_entry.subentries.values() if s.unique_id == lifepay_mock.demo.printers[0]
+    )
+    result = await hass.config_entries.subentries.async_init(
+        (loaded_entry.entry_id, SUBENTRY_PRINTER),
+        context={"source": SOURCE_RECONFIGURE, "subentry_id": subentry.subentry_id},
+    )
+    assert result["step_id"] == "reconfigure"
+    # Taking another configured printer's serial is refused.
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"], {CONF_SERIAL: lifepay_mock.demo.printers[1], CONF_NAME: "x"}
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "already_configured"
+
+    result = await hass.config_entries.subentries.async_init(
+        (loaded_entry.entry_id, SUBENTRY_PRINTER),
+        context={"source": SOURCE_RECONFIGURE, "subentry_id": subentry.subentry_id},
+    )
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"], {CONF_SERIAL: lifepay_mock.demo.printers[0], CONF_NAME: "Касса 1"}
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reconfigure_successful"
+    await hass.async_block_till_done()
+    assert loaded_entry.subentries[subentry.subentry_id].title == "Касса 1"
+    device = dr.async_get(hass).async_get_device(
+        {(DOMAIN, f"{loaded_entry.unique_id}_{subentry.unique_id}")}
+    )
+    assert device is not None
+    assert device.name == "Касса 1"
+    # The entity keeps its id; its friendly name follows the device.
+    assert hass.states.get("button.till_1_print_x_report").name == "Касса 1 Print X-report"

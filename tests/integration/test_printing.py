@@ -1,0 +1,231 @@
+"""Pressing the button and calling the action, end to end through the mock and the webhook."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pytest
+from homeassistant.components.button import DOMAIN as BUTTON_DOMAIN
+from homeassistant.components.button import SERVICE_PRESS
+from homeassistant.config_entries import SOURCE_REAUTH
+from homeassistant.const import ATTR_ENTITY_ID
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.helpers import issue_registry as ir
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.lifepay.const import DOMAIN
+from mock_lifepay import DocumentStatus, PrinterState
+from mock_lifepay.faults import Fault, FaultKind
+
+from .conftest import settle
+
+if TYPE_CHECKING:
+    from mock_lifepay.pytest_plugin import MockHandle
+
+BUTTON = "button.till_1_print_x_report"
+STATUS = "sensor.till_1_x_report_status"
+LAST = "sensor.till_1_last_x_report"
+
+
+async def press(hass: HomeAssistant, entity_id: str = BUTTON) -> None:
+    await hass.services.async_call(
+        BUTTON_DOMAIN, SERVICE_PRESS, {ATTR_ENTITY_ID: entity_id}, blocking=True
+    )
+
+
+async def test_press_prints_and_the_callback_sets_processed(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, lifepay_mock: MockHandle
+) -> None:
+    assert hass.states.get(STATUS).state == "unknown"
+    await press(hass)
+    (document,) = lifepay_mock.mock.backend.documents.values()
+    assert document.printer_serial == lifepay_mock.demo.printers[0]
+    assert document.callback_url is not None
+    assert document.callback_url.startswith("http://127.0.0.1:")
+
+    await settle(hass, lifepay_mock)
+    state = hass.states.get(STATUS)
+    assert state.state == "processed"
+    assert state.attributes["uuid"] == document.uuid
+    assert state.attributes["ext_id"] == document.ext_id
+    assert state.attributes["message"] == "Документ обработан."
+    assert state.attributes["code"] == 0
+    assert [a.http_status for a in document.callbacks] == [200]
+    assert hass.states.get(LAST).state != "unknown"
+    # The other printer is untouched.
+    assert hass.states.get("sensor.warehouse_x_report_status").state == "unknown"
+
+
+async def test_status_is_accepted_until_the_printer_answers(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, lifepay_mock: MockHandle
+) -> None:
+    lifepay_mock.mock.settings.processing_delay = 3600
+    await press(hass)
+    await hass.async_block_till_done()
+    assert hass.states.get(STATUS).state == "accepted"
+
+
+async def test_offline_printer_awaits_retry_then_processes(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, lifepay_mock: MockHandle
+) -> None:
+    mock = lifepay_mock.mock
+    printer = mock.backend.world.printers[lifepay_mock.demo.printers[0]]
+    mock.set_printer_state(printer, PrinterState.OFFLINE)
+    await press(hass)
+    await settle(hass, lifepay_mock)
+    assert hass.states.get(STATUS).state == "awaiting_retry"
+    assert hass.states.get(LAST).state == "unknown"
+
+    mock.set_printer_state(printer, PrinterState.ONLINE)
+    await settle(hass, lifepay_mock)
+    assert hass.states.get(STATUS).state == "processed"
+    assert hass.states.get(LAST).state != "unknown"
+
+
+async def test_printer_error_is_shown(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, lifepay_mock: MockHandle
+) -> None:
+    mock = lifepay_mock.mock
+    printer = mock.backend.world.printers[lifepay_mock.demo.printers[0]]
+    mock.set_printer_state(printer, PrinterState.SHIFT_CLOSED)
+    await press(hass)
+    await settle(hass, lifepay_mock)
+    state = hass.states.get(STATUS)
+    assert state.state == "error"
+    assert state.attributes["message"] == "Смена не открыта."
+
+
+async def test_action_returns_uuid_and_ext_id(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, lifepay_mock: MockHandle
+) -> None:
+    response = await hass.services.async_call(
+        DOMAIN,
+        "print_x_report",
+        {ATTR_ENTITY_ID: BUTTON, "ext_id": "evening-1", "callback_data": {"shift": "evening"}},
+        blocking=True,
+        return_response=True,
+    )
+    (report,) = response["reports"]
+    assert report["ext_id"] == "evening-1"
+    assert report["uuid"] in lifepay_mock.mock.backend.documents
+    assert report["serial"] == lifepay_mock.demo.printers[0]
+    assert report["status"] == "accepted"
+    document = lifepay_mock.mock.backend.documents[report["uuid"]]
+    assert document.callback_data["data"] == {"shift": "evening"}
+    await settle(hass, lifepay_mock)
+    assert hass.states.get(STATUS).attributes["ext_id"] == "evening-1"
+    assert hass.states.get(STATUS).state == "processed"
+
+    # The same ext_id again: LifePay returns the first document and prints nothing new.
+    again = await hass.services.async_call(
+        DOMAIN,
+        "print_x_report",
+        {ATTR_ENTITY_ID: BUTTON, "ext_id": "evening-1"},
+        blocking=True,
+        return_response=True,
+    )
+    assert again["reports"][0]["uuid"] == report["uuid"]
+    assert again["reports"][0]["status"] == "processed"
+    assert len(lifepay_mock.mock.backend.documents) == 1
+
+
+async def test_test_mode_prints_nothing(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, lifepay_mock: MockHandle
+) -> None:
+    response = await hass.services.async_call(
+        DOMAIN,
+        "print_x_report",
+        {ATTR_ENTITY_ID: BUTTON, "test": True},
+        blocking=True,
+        return_response=True,
+    )
+    assert response["reports"][0]["uuid"] is None
+    assert response["reports"][0]["test"] is True
+    assert lifepay_mock.mock.backend.documents == {}
+    assert hass.states.get(STATUS).state == "unknown"
+
+
+async def test_bad_credentials_start_reauth(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, lifepay_mock: MockHandle
+) -> None:
+    lifepay_mock.mock.backend.world.companies[1].apikey = "rotated"
+    with pytest.raises(HomeAssistantError) as caught:
+        await press(hass)
+    assert caught.value.translation_key == "auth_failed"
+    assert "6010" in caught.value.translation_placeholders["code"]
+    await hass.async_block_till_done()
+    flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+    assert [flow["context"]["source"] for flow in flows] == [SOURCE_REAUTH]
+    assert hass.states.get(STATUS).state == "rejected"
+    assert hass.states.get(STATUS).attributes["code"] == 6010
+
+
+@pytest.mark.parametrize(
+    ("setup", "issue"),
+    [
+        (
+            lambda world: setattr(world.companies[1], "cloud_print_enabled", False),
+            "cloud_print_disabled",
+        ),
+        (lambda world: setattr(world.users["79990000001"], "blocked", True), "access_denied"),
+    ],
+)
+async def test_forbidden_raises_a_repair_that_clears(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    lifepay_mock: MockHandle,
+    setup: object,
+    issue: str,
+) -> None:
+    world = lifepay_mock.mock.backend.world
+    setup(world)  # type: ignore[operator]
+    with pytest.raises(HomeAssistantError) as caught:
+        await press(hass)
+    assert caught.value.translation_key == issue
+    issues = ir.async_get(hass)
+    assert issues.async_get_issue(DOMAIN, f"{issue}_{loaded_entry.entry_id}") is not None
+
+    lifepay_mock.mock.backend.reset()  # fixed in the LifePay cabinet
+    await press(hass)
+    assert issues.async_get_issue(DOMAIN, f"{issue}_{loaded_entry.entry_id}") is None
+
+
+async def test_data_errors_are_validation_errors_with_lifepays_words(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, lifepay_mock: MockHandle
+) -> None:
+    del lifepay_mock.mock.backend.world.printers[lifepay_mock.demo.printers[0]]
+    with pytest.raises(ServiceValidationError) as caught:
+        await press(hass)
+    assert caught.value.translation_key == "request_rejected"
+    assert caught.value.translation_placeholders["details"] == "target_serial: Принтер не найден."
+    assert hass.states.get(STATUS).state == "rejected"
+
+
+@pytest.mark.parametrize(
+    ("fault", "key", "error_class"),
+    [
+        (Fault(FaultKind.CODE, code=6000), "request_rejected", ServiceValidationError),
+        (Fault(FaultKind.CODE, code=500), "server_error", HomeAssistantError),
+        (Fault(FaultKind.CODE, code=7001), "unknown_code", HomeAssistantError),
+        (Fault(FaultKind.HTTP_STATUS, status=503), "unreachable", HomeAssistantError),
+        (Fault(FaultKind.DROP), "unreachable", HomeAssistantError),
+    ],
+)
+async def test_each_failure_has_a_translated_error(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    lifepay_mock: MockHandle,
+    fault: Fault,
+    key: str,
+    error_class: type[HomeAssistantError],
+) -> None:
+    lifepay_mock.mock.faults.add(fault)
+    with pytest.raises(error_class) as caught:
+        await press(hass)
+    assert caught.value.translation_key == key
+    assert caught.value.translation_domain == DOMAIN
+    assert hass.states.get(STATUS).state == "rejected"
+    assert lifepay_mock.mock.backend.documents == {} or all(
+        d.status is not DocumentStatus.QUEUED for d in lifepay_mock.mock.backend.documents.values()
+    )
