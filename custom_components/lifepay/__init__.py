@@ -18,7 +18,12 @@ from .account import ISSUE_ACCESS_DENIED, ISSUE_CLOUD_PRINT_DISABLED, LifePayAcc
 from .api import DEFAULT_BASE_URL, LifePayClient
 from .const import CONF_LOGIN, DOMAIN, MANUFACTURER
 from .services import async_setup_services
-from .webhook import ISSUE_NO_CALLBACK_URL, async_callback_url, async_register_webhook
+from .webhook import (
+    ISSUE_LOCAL_CALLBACK_URL,
+    ISSUE_NO_CALLBACK_URL,
+    async_callback_url,
+    async_register_webhook,
+)
 
 type LifePayConfigEntry = ConfigEntry[LifePayAccount]
 
@@ -71,7 +76,12 @@ async def async_unload_entry(hass: HomeAssistant, entry: LifePayConfigEntry) -> 
 
 async def async_remove_entry(hass: HomeAssistant, entry: LifePayConfigEntry) -> None:
     """Forget the account's repair issues and its cloudhook."""
-    for kind in (ISSUE_ACCESS_DENIED, ISSUE_CLOUD_PRINT_DISABLED, ISSUE_NO_CALLBACK_URL):
+    for kind in (
+        ISSUE_ACCESS_DENIED,
+        ISSUE_CLOUD_PRINT_DISABLED,
+        ISSUE_NO_CALLBACK_URL,
+        ISSUE_LOCAL_CALLBACK_URL,
+    ):
         ir.async_delete_issue(hass, DOMAIN, issue_id(kind, entry))
     if "cloud" in hass.config.components and cloud.async_active_subscription(hass):
         with contextlib.suppress(cloud.CloudNotAvailable):

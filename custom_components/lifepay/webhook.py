@@ -8,55 +8,79 @@ from typing import TYPE_CHECKING
 from aiohttp import web
 from homeassistant.components import cloud, webhook
 from homeassistant.config_entries import ConfigEntry
-from homeassistant.const import CONF_WEBHOOK_ID
+from homeassistant.const import CONF_URL, CONF_WEBHOOK_ID
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.network import NoURLAvailableError
 
-from .api import LifePayCallbackError, parse_callback
+from .api import DEFAULT_BASE_URL, LifePayCallbackError, parse_callback
 from .api.callback import MAX_CALLBACK_BYTES
 from .api.validation import CALLBACK_URL_MAX_LENGTH
-from .const import DOMAIN, LOGGER
+from .const import CONF_LOGIN, DOMAIN, LOGGER
 from .jobs import ForgedCallbackError, UnknownJobError
 
 if TYPE_CHECKING:
     from .account import LifePayAccount
 
 ISSUE_NO_CALLBACK_URL = "no_callback_url"
+ISSUE_LOCAL_CALLBACK_URL = "local_callback_url"
+
+
+def _instance_url(hass: HomeAssistant, webhook_id: str) -> tuple[str | None, bool]:
+    """The webhook's URL on this instance, preferring an external one; and whether it is local."""
+    try:
+        return webhook.async_generate_url(hass, webhook_id, allow_internal=False), False
+    except NoURLAvailableError:
+        pass
+    try:
+        return webhook.async_generate_url(
+            hass, webhook_id, allow_external=False, allow_ip=True
+        ), True
+    except NoURLAvailableError:
+        return None, False
 
 
 async def async_callback_url(hass: HomeAssistant, entry: ConfigEntry) -> str | None:
     """Where LifePay should post callbacks: a cloudhook, else the instance's own URL.
 
-    ``None`` (with a repair issue) when Home Assistant has no URL LifePay could use.
+    ``None`` (with a repair issue) when Home Assistant has no URL at all. A local URL is used
+    as it is (a mock or a LAN service can reach it), with a repair issue when the account
+    talks to LifePay's real cloud, which cannot.
     """
     webhook_id: str = entry.data[CONF_WEBHOOK_ID]
     url: str | None = None
+    local = False
     if "cloud" in hass.config.components and cloud.async_active_subscription(hass):
         try:
             url = await cloud.async_get_or_create_cloudhook(hass, webhook_id)
         except cloud.CloudNotAvailable:
             LOGGER.warning("Home Assistant Cloud is not available; using the instance URL")
     if url is None:
-        try:
-            url = webhook.async_generate_url(hass, webhook_id, allow_ip=True)
-        except NoURLAvailableError:
-            url = None
-    issue = f"{ISSUE_NO_CALLBACK_URL}_{entry.entry_id}"
-    if url is None or len(url) > CALLBACK_URL_MAX_LENGTH:
-        ir.async_create_issue(
-            hass,
-            DOMAIN,
-            issue,
-            is_fixable=False,
-            severity=ir.IssueSeverity.WARNING,
-            translation_key=ISSUE_NO_CALLBACK_URL,
-            translation_placeholders={"login": entry.data.get("login", "")},
-            learn_more_url="https://www.home-assistant.io/integrations/http/",
-        )
-        return None
-    ir.async_delete_issue(hass, DOMAIN, issue)
+        url, local = _instance_url(hass, webhook_id)
+    if url is not None and len(url) > CALLBACK_URL_MAX_LENGTH:
+        LOGGER.warning("The webhook URL is longer than LifePay accepts: %s characters", len(url))
+        url = None
+    talks_to_lifepay = entry.data.get(CONF_URL, DEFAULT_BASE_URL).rstrip("/") == DEFAULT_BASE_URL
+    _set_issue(hass, entry, ISSUE_NO_CALLBACK_URL, active=url is None)
+    _set_issue(hass, entry, ISSUE_LOCAL_CALLBACK_URL, active=local and talks_to_lifepay)
     return url
+
+
+def _set_issue(hass: HomeAssistant, entry: ConfigEntry, kind: str, *, active: bool) -> None:
+    issue = f"{kind}_{entry.entry_id}"
+    if not active:
+        ir.async_delete_issue(hass, DOMAIN, issue)
+        return
+    ir.async_create_issue(
+        hass,
+        DOMAIN,
+        issue,
+        is_fixable=False,
+        severity=ir.IssueSeverity.WARNING,
+        translation_key=kind,
+        translation_placeholders={"login": entry.data.get(CONF_LOGIN, "")},
+        learn_more_url="https://www.home-assistant.io/docs/configuration/basic/#external_url",
+    )
 
 
 def async_register_webhook(hass: HomeAssistant, account: LifePayAccount) -> None:
