@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -28,9 +29,9 @@ def _custom_integrations(enable_custom_integrations: None) -> None:
 @pytest.fixture
 async def ha_url(hass: HomeAssistant, hass_client_no_auth: ClientSessionGenerator) -> str:
     """Serve Home Assistant's HTTP app on 127.0.0.1 and make it the instance's internal URL."""
-    # Routes must exist before the server starts: the webhook view is registered now.
-    assert await async_setup_component(hass, "http", {})
-    assert await async_setup_component(hass, "webhook", {})
+    # Routes must exist before the server starts: register the webhook and diagnostics views.
+    for component in ("http", "webhook", "diagnostics"):
+        assert await async_setup_component(hass, component, {})
     client = await hass_client_no_auth()
     url = f"http://127.0.0.1:{client.server.port}"
     await hass.config.async_update(internal_url=url)
@@ -77,12 +78,14 @@ def mock_entry(
 
 @pytest.fixture
 async def loaded_entry(
-    hass: HomeAssistant, mock_entry: MockConfigEntry, ha_url: str
-) -> MockConfigEntry:
+    hass: HomeAssistant, mock_entry: MockConfigEntry, ha_url: str, lifepay_mock: MockHandle
+) -> AsyncIterator[MockConfigEntry]:
     """The demo account, set up, with Home Assistant reachable for callbacks."""
     assert await hass.config_entries.async_setup(mock_entry.entry_id)
     await hass.async_block_till_done()
-    return mock_entry
+    yield mock_entry
+    # Stop the mock's deliveries before Home Assistant's server goes away.
+    await lifepay_mock.mock.close()
 
 
 async def settle(hass: HomeAssistant, lifepay_mock: MockHandle) -> None:

@@ -1,0 +1,130 @@
+"""The lifepay.print_x_report action: targets, validation, several printers."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pytest
+from homeassistant.const import ATTR_DEVICE_ID, ATTR_ENTITY_ID
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import ServiceValidationError
+from homeassistant.helpers import device_registry as dr
+from homeassistant.setup import async_setup_component
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.lifepay.const import DOMAIN
+
+from .conftest import settle
+
+if TYPE_CHECKING:
+    from mock_lifepay.pytest_plugin import MockHandle
+
+
+def printer_device(hass: HomeAssistant, login: str, serial: str) -> str:
+    device = dr.async_get(hass).async_get_device({(DOMAIN, f"{login}_{serial}")})
+    assert device is not None
+    return device.id
+
+
+async def call(hass: HomeAssistant, data: dict[str, object]) -> dict[str, object]:
+    response = await hass.services.async_call(
+        DOMAIN, "print_x_report", data, blocking=True, return_response=True
+    )
+    assert response is not None
+    return response
+
+
+async def test_target_devices_prints_on_each(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, lifepay_mock: MockHandle
+) -> None:
+    demo = lifepay_mock.demo
+    devices = [printer_device(hass, demo.admin_login, serial) for serial in demo.printers]
+    response = await call(hass, {ATTR_DEVICE_ID: devices})
+    reports = response["reports"]
+    assert isinstance(reports, list)
+    assert sorted(report["serial"] for report in reports) == sorted(demo.printers)
+    assert {report["device_id"] for report in reports} == set(devices)
+    await settle(hass, lifepay_mock)
+    assert hass.states.get("sensor.till_1_x_report_status").state == "processed"
+    assert hass.states.get("sensor.warehouse_x_report_status").state == "processed"
+    printed = sorted(d.printer_serial for d in lifepay_mock.mock.backend.documents.values())
+    assert printed == sorted(demo.printers)
+
+
+async def test_without_response_returns_nothing(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, lifepay_mock: MockHandle
+) -> None:
+    result = await hass.services.async_call(
+        DOMAIN, "print_x_report", {ATTR_ENTITY_ID: "button.warehouse_print_x_report"}, blocking=True
+    )
+    assert result is None
+    assert len(lifepay_mock.mock.backend.documents) == 1
+
+
+async def test_a_device_and_its_button_print_once(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, lifepay_mock: MockHandle
+) -> None:
+    demo = lifepay_mock.demo
+    device = printer_device(hass, demo.admin_login, demo.printers[0])
+    response = await call(
+        hass, {ATTR_DEVICE_ID: device, ATTR_ENTITY_ID: "button.till_1_print_x_report"}
+    )
+    assert len(response["reports"]) == 1  # type: ignore[arg-type]
+
+
+async def test_other_targets_are_refused(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, lifepay_mock: MockHandle
+) -> None:
+    assert await async_setup_component(
+        hass, "input_boolean", {"input_boolean": {"lamp": {"name": "Lamp"}}}
+    )
+    with pytest.raises(ServiceValidationError) as caught:
+        await call(hass, {ATTR_ENTITY_ID: "input_boolean.lamp"})
+    assert caught.value.translation_key == "not_a_printer"
+
+    with pytest.raises(ServiceValidationError) as caught:
+        await call(hass, {ATTR_ENTITY_ID: "sensor.till_1_x_report_status"})
+    assert caught.value.translation_key == "not_a_printer"
+
+    account_device = dr.async_get(hass).async_get_device({(DOMAIN, lifepay_mock.demo.admin_login)})
+    assert account_device is not None
+    with pytest.raises(ServiceValidationError) as caught:
+        await call(hass, {ATTR_DEVICE_ID: account_device.id})
+    assert caught.value.translation_key == "not_a_printer"
+    assert caught.value.translation_placeholders == {"target": account_device.name}
+
+    with pytest.raises(ServiceValidationError) as caught:
+        await call(hass, {ATTR_DEVICE_ID: "no-such-device"})
+    assert caught.value.translation_key == "not_a_printer"
+    assert lifepay_mock.mock.backend.documents == {}
+
+
+async def test_ext_id_needs_one_printer(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, lifepay_mock: MockHandle
+) -> None:
+    with pytest.raises(ServiceValidationError) as caught:
+        await call(
+            hass,
+            {
+                ATTR_ENTITY_ID: ["button.till_1_print_x_report", "button.warehouse_print_x_report"],
+                "ext_id": "both",
+            },
+        )
+    assert caught.value.translation_key == "ext_id_needs_one_printer"
+    assert lifepay_mock.mock.backend.documents == {}
+
+
+async def test_unloaded_account_has_no_printers(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, lifepay_mock: MockHandle
+) -> None:
+    await hass.config_entries.async_unload(loaded_entry.entry_id)
+    with pytest.raises(ServiceValidationError) as caught:
+        await call(hass, {ATTR_ENTITY_ID: "button.till_1_print_x_report"})
+    assert caught.value.translation_key == "no_printer_targeted"
+
+
+async def test_too_long_ext_id_is_refused_by_the_schema(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry
+) -> None:
+    with pytest.raises(Exception, match="length"):
+        await call(hass, {ATTR_ENTITY_ID: "button.till_1_print_x_report", "ext_id": "x" * 51})
