@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 
-from homeassistant.components import cloud
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import CONF_API_KEY, CONF_URL, CONF_WEBHOOK_ID, Platform
 from homeassistant.core import HomeAssistant
@@ -21,6 +20,7 @@ from .services import async_setup_services
 from .webhook import (
     ISSUE_LOCAL_CALLBACK_URL,
     ISSUE_NO_CALLBACK_URL,
+    active_cloud,
     async_callback_url,
     async_register_webhook,
 )
@@ -83,6 +83,6 @@ async def async_remove_entry(hass: HomeAssistant, entry: LifePayConfigEntry) -> 
         ISSUE_LOCAL_CALLBACK_URL,
     ):
         ir.async_delete_issue(hass, DOMAIN, issue_id(kind, entry))
-    if "cloud" in hass.config.components and cloud.async_active_subscription(hass):
+    if cloud := active_cloud(hass):
         with contextlib.suppress(cloud.CloudNotAvailable):
             await cloud.async_delete_cloudhook(hass, entry.data[CONF_WEBHOOK_ID])

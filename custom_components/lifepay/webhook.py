@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from http import HTTPStatus
+from types import ModuleType
 from typing import TYPE_CHECKING
 
 from aiohttp import web
-from homeassistant.components import cloud, webhook
+from homeassistant.components import webhook
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import CONF_URL, CONF_WEBHOOK_ID
 from homeassistant.core import HomeAssistant
@@ -24,6 +25,18 @@ if TYPE_CHECKING:
 
 ISSUE_NO_CALLBACK_URL = "no_callback_url"
 ISSUE_LOCAL_CALLBACK_URL = "local_callback_url"
+
+
+def active_cloud(hass: HomeAssistant) -> ModuleType | None:
+    """The cloud component when it is loaded with an active subscription.
+
+    Imported only then: importing it pulls in much of Home Assistant (Alexa, cameras, ...).
+    """
+    if "cloud" not in hass.config.components:
+        return None
+    from homeassistant.components import cloud  # noqa: PLC0415
+
+    return cloud if cloud.async_active_subscription(hass) else None
 
 
 def _instance_url(hass: HomeAssistant, webhook_id: str) -> tuple[str | None, bool]:
@@ -50,7 +63,7 @@ async def async_callback_url(hass: HomeAssistant, entry: ConfigEntry) -> str | N
     webhook_id: str = entry.data[CONF_WEBHOOK_ID]
     url: str | None = None
     local = False
-    if "cloud" in hass.config.components and cloud.async_active_subscription(hass):
+    if cloud := active_cloud(hass):
         try:
             url = await cloud.async_get_or_create_cloudhook(hass, webhook_id)
         except cloud.CloudNotAvailable:
