@@ -20,5 +20,7 @@ ATTR_TEST: Final = "test"
 ATTR_EXT_ID: Final = "ext_id"
 ATTR_CALLBACK_DATA: Final = "callback_data"
 SERVICE_PRINT_X_REPORT: Final = "print_x_report"
+EVENT_X_REPORT: Final = "lifepay_x_report"
+"""Fired for every callback LifePay sends about a report Home Assistant requested."""
 
 MANUFACTURER: Final = "LifePay"

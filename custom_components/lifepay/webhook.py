@@ -17,7 +17,7 @@ from homeassistant.helpers.network import NoURLAvailableError
 from .api import DEFAULT_BASE_URL, LifePayCallbackError, parse_callback
 from .api.callback import MAX_CALLBACK_BYTES
 from .api.validation import CALLBACK_URL_MAX_LENGTH
-from .const import CONF_LOGIN, DOMAIN, LOGGER
+from .const import CONF_LOGIN, DOMAIN, EVENT_X_REPORT, LOGGER
 from .jobs import ForgedCallbackError, UnknownJobError
 
 if TYPE_CHECKING:
@@ -128,4 +128,17 @@ async def handle_callback(account: LifePayAccount, request: web.Request) -> web.
         LOGGER.warning("Ignored a LifePay callback with a wrong secret")
         return web.Response(status=HTTPStatus.FORBIDDEN, text="forbidden")
     LOGGER.debug("X-report %s is now %s", job.ext_id, job.status)
+    printer = account.printers.get(job.printer_id)
+    account.hass.bus.async_fire(
+        EVENT_X_REPORT,
+        {
+            "printer": printer.name if printer else None,
+            "serial": printer.serial if printer else None,
+            "status": job.status.value,
+            "uuid": job.uuid,
+            "ext_id": job.ext_id,
+            "message": job.message,
+            "callback_data": job.user_data,
+        },
+    )
     return web.Response(text="OK")

@@ -12,7 +12,7 @@ from homeassistant.const import ATTR_ENTITY_ID
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import issue_registry as ir
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
 
 from custom_components.lifepay.const import DOMAIN
 from mock_lifepay import DocumentStatus, PrinterState
@@ -99,6 +99,7 @@ async def test_printer_error_is_shown(
 async def test_action_returns_uuid_and_ext_id(
     hass: HomeAssistant, loaded_entry: MockConfigEntry, lifepay_mock: MockHandle
 ) -> None:
+    events = async_capture_events(hass, "lifepay_x_report")
     response = await hass.services.async_call(
         DOMAIN,
         "print_x_report",
@@ -116,6 +117,17 @@ async def test_action_returns_uuid_and_ext_id(
     await settle(hass, lifepay_mock)
     assert hass.states.get(STATUS).attributes["ext_id"] == "evening-1"
     assert hass.states.get(STATUS).state == "processed"
+    assert [event.data for event in events] == [
+        {
+            "printer": "Till 1",
+            "serial": lifepay_mock.demo.printers[0],
+            "status": "processed",
+            "uuid": report["uuid"],
+            "ext_id": "evening-1",
+            "message": "Документ обработан.",
+            "callback_data": {"shift": "evening"},
+        }
+    ]
 
     # The same ext_id again: LifePay returns the first document and prints nothing new.
     again = await hass.services.async_call(
