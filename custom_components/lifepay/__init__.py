@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+from datetime import timedelta
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import CONF_API_KEY, CONF_URL, CONF_WEBHOOK_ID, Platform
@@ -15,7 +16,8 @@ from homeassistant.helpers.typing import ConfigType
 
 from .account import ISSUE_ACCESS_DENIED, ISSUE_CLOUD_PRINT_DISABLED, LifePayAccount, issue_id
 from .api import DEFAULT_BASE_URL, LifePayClient
-from .const import CONF_LOGIN, DOMAIN, MANUFACTURER
+from .const import CONF_GIVE_UP_MINUTES, CONF_LOGIN, DOMAIN, MANUFACTURER
+from .queue import DEFAULT_GIVE_UP_MINUTES, job_store
 from .services import async_setup_services
 from .webhook import (
     ISSUE_LOCAL_CALLBACK_URL,
@@ -49,7 +51,11 @@ async def async_setup_entry(hass: HomeAssistant, entry: LifePayConfigEntry) -> b
         login=entry.data[CONF_LOGIN],
         base_url=entry.data.get(CONF_URL, DEFAULT_BASE_URL),
     )
-    account = LifePayAccount(hass, entry, client, await async_callback_url(hass, entry))
+    give_up = timedelta(minutes=entry.options.get(CONF_GIVE_UP_MINUTES, DEFAULT_GIVE_UP_MINUTES))
+    account = LifePayAccount(hass, entry, client, give_up)
+    account.queue.callback_url = await async_callback_url(hass, entry)
+    # Saved jobs first: a callback for one may arrive as soon as the webhook exists.
+    await account.queue.async_load()
     entry.runtime_data = account
     async_register_webhook(hass, account)
     dr.async_get(hass).async_get_or_create(
@@ -71,11 +77,15 @@ async def _async_reload_on_change(hass: HomeAssistant, entry: LifePayConfigEntry
 
 
 async def async_unload_entry(hass: HomeAssistant, entry: LifePayConfigEntry) -> bool:
-    return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
+    if not await hass.config_entries.async_unload_platforms(entry, PLATFORMS):
+        return False
+    await entry.runtime_data.queue.async_unload()
+    return True
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: LifePayConfigEntry) -> None:
-    """Forget the account's repair issues and its cloudhook."""
+    """Forget the account's saved jobs, repair issues and cloudhook."""
+    await job_store(hass, entry.entry_id).async_remove()
     for kind in (
         ISSUE_ACCESS_DENIED,
         ISSUE_CLOUD_PRINT_DISABLED,

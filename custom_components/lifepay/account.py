@@ -1,8 +1,9 @@
-"""One LifePay account at run time: its client, printers, jobs and callback address."""
+"""One LifePay account at run time: its client, printers, print queue and issues."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from homeassistant.config_entries import ConfigEntry, ConfigSubentry
 from homeassistant.core import HomeAssistant
@@ -17,10 +18,11 @@ from .api import (
     LifePayError,
     PrintResult,
 )
-from .api.validation import check_ext_id
+from .api.validation import check_ext_id, check_serial
 from .const import ANY_PRINTER, CONF_SERIAL, DOMAIN, LOGGER, SUBENTRY_PRINTER
 from .errors import to_home_assistant_error
-from .jobs import JobBook, PrintJob
+from .jobs import JobStatus, PrintJob
+from .queue import PrintQueue
 
 ISSUE_CLOUD_PRINT_DISABLED = "cloud_print_disabled"
 ISSUE_ACCESS_DENIED = "access_denied"
@@ -55,13 +57,15 @@ class LifePayAccount:
         hass: HomeAssistant,
         entry: ConfigEntry,
         client: LifePayClient,
-        callback_url: str | None,
+        give_up_after: timedelta,
     ) -> None:
         self.hass = hass
         self.entry = entry
         self.client = client
-        self.callback_url = callback_url
-        self.jobs = JobBook()
+        self.queue = PrintQueue(
+            hass, entry, client, give_up_after, on_final_error=self._retry_refused
+        )
+        self.jobs = self.queue.jobs
         self.printers = {
             subentry.subentry_id: Printer.from_subentry(subentry)
             for subentry in entry.subentries.values()
@@ -71,6 +75,10 @@ class LifePayAccount:
     @property
     def login(self) -> str:
         return self.client.login
+
+    @property
+    def callback_url(self) -> str | None:
+        return self.queue.callback_url
 
     async def async_print(
         self,
@@ -82,37 +90,36 @@ class LifePayAccount:
     ) -> tuple[PrintResult, PrintJob | None]:
         """Ask LifePay to print; a test request only checks and records no job.
 
-        Raises a translated ``HomeAssistantError`` (``ServiceValidationError`` for bad input
-        and LifePay's data errors) after recording the failure on the printer's job.
+        A job that meets a transport failure is retried in the background and raises nothing.
+        Final answers raise a translated ``HomeAssistantError`` (``ServiceValidationError`` for
+        bad input and LifePay's data errors) after being recorded on the printer's job.
         """
         try:
             if ext_id is not None:
                 check_ext_id(ext_id)
+            if printer.serial is not None:
+                check_serial(printer.serial)
             if test:
                 result = await self.client.create_x_report(
                     target_serial=printer.serial, ext_id=ext_id, test=True
                 )
                 self._clear_issues()
                 return result, None
-            job = self.jobs.new_job(printer.subentry_id, ext_id, user_data)
-            try:
-                result = await self.client.create_x_report(
-                    target_serial=printer.serial,
-                    ext_id=job.ext_id,
-                    callback_url=self.callback_url,
-                    callback_data=job.callback_data(),
-                )
-            except LifePayError as err:
-                self.jobs.rejected(job, err)
-                raise
+            job = await self.queue.async_submit(
+                printer.subentry_id, printer.serial, ext_id=ext_id, user_data=user_data
+            )
         except LifePayError as err:
             self._raise_issues(err, printer)
             LOGGER.warning("X-report on %s failed: %s", printer.name, err)
             raise to_home_assistant_error(err, printer.name) from err
-        assert result.uuid is not None  # noqa: S101 - the client checks it outside test mode
-        self.jobs.accepted(job, result.uuid)
-        self._clear_issues()
-        return result, job
+        if job.status is not JobStatus.RETRYING:
+            self._clear_issues()
+        return PrintResult(uuid=job.uuid, ext_id=job.ext_id, test=False), job
+
+    def _retry_refused(self, error: LifePayError, job: PrintJob) -> None:
+        """A retry met a final answer: the same re-authentication or repair as a first try."""
+        printer = self.printers.get(job.printer_id)
+        self._raise_issues(error, printer or Printer(job.printer_id, job.target_serial, "?"))
 
     def _raise_issues(self, error: LifePayError, printer: Printer) -> None:
         if isinstance(error, LifePayAuthError):

@@ -12,6 +12,7 @@ from homeassistant.config_entries import (
     ConfigFlow,
     ConfigFlowResult,
     ConfigSubentryFlow,
+    OptionsFlow,
     SubentryFlowResult,
 )
 from homeassistant.const import CONF_API_KEY, CONF_NAME, CONF_URL, CONF_WEBHOOK_ID
@@ -19,6 +20,9 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.data_entry_flow import section
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.selector import (
+    NumberSelector,
+    NumberSelectorConfig,
+    NumberSelectorMode,
     TextSelector,
     TextSelectorConfig,
     TextSelectorType,
@@ -36,9 +40,21 @@ from .api import (
     LifePayValidationError,
 )
 from .api.validation import check_serial
-from .const import ANY_PRINTER, CONF_ADVANCED, CONF_LOGIN, CONF_SERIAL, DOMAIN, LOGGER
+from .const import (
+    ANY_PRINTER,
+    CONF_ADVANCED,
+    CONF_GIVE_UP_MINUTES,
+    CONF_LOGIN,
+    CONF_SERIAL,
+    DOMAIN,
+    LOGGER,
+)
 from .const import SUBENTRY_PRINTER as PRINTER
 from .errors import field_details
+from .queue import DEFAULT_GIVE_UP_MINUTES
+
+MIN_GIVE_UP_MINUTES = 10
+MAX_GIVE_UP_MINUTES = 7 * 24 * 60
 
 PASSWORD = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
 URL = TextSelector(TextSelectorConfig(type=TextSelectorType.URL))
@@ -112,6 +128,11 @@ class LifePayConfigFlow(ConfigFlow, domain=DOMAIN):
 
     VERSION = 1
 
+    @staticmethod
+    @callback
+    def async_get_options_flow(config_entry: ConfigEntry) -> LifePayOptionsFlow:
+        return LifePayOptionsFlow()
+
     @classmethod
     @callback
     def async_get_supported_subentry_types(
@@ -174,6 +195,31 @@ class LifePayConfigFlow(ConfigFlow, domain=DOMAIN):
             step_id="reconfigure",
             data_schema=_account_schema(entry.data if user_input is None else _flatten(user_input)),
             errors=errors,
+        )
+
+
+class LifePayOptionsFlow(OptionsFlow):
+    """How long to keep retrying a request LifePay does not answer."""
+
+    async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        if user_input is not None:
+            return self.async_create_entry(data=user_input)
+        current = self.config_entry.options.get(CONF_GIVE_UP_MINUTES, DEFAULT_GIVE_UP_MINUTES)
+        return self.async_show_form(
+            step_id="init",
+            data_schema=vol.Schema(
+                {
+                    vol.Required(CONF_GIVE_UP_MINUTES, default=current): NumberSelector(
+                        NumberSelectorConfig(
+                            min=MIN_GIVE_UP_MINUTES,
+                            max=MAX_GIVE_UP_MINUTES,
+                            step=1,
+                            mode=NumberSelectorMode.BOX,
+                            unit_of_measurement="min",
+                        )
+                    )
+                }
+            ),
         )
 
 

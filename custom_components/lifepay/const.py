@@ -11,6 +11,7 @@ LOGGER = logging.getLogger(__package__)
 CONF_LOGIN: Final = "login"
 CONF_SERIAL: Final = "serial"
 CONF_ADVANCED: Final = "advanced"
+CONF_GIVE_UP_MINUTES: Final = "give_up_minutes"
 
 SUBENTRY_PRINTER: Final = "printer"
 ANY_PRINTER: Final = "any"

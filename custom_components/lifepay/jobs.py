@@ -1,7 +1,8 @@
 """Print jobs: the one place that owns what happened to each requested X-report.
 
-Entities only read from a :class:`JobBook` and listen for its changes; the account asks it for
-new jobs and records LifePay's answers; the webhook hands it callbacks.
+Entities only read from a :class:`JobBook` and listen for its changes; the print queue asks it
+for new jobs and records LifePay's answers; the webhook hands it callbacks. The book can be
+turned into plain data and back, so it survives restarts.
 """
 
 from __future__ import annotations
@@ -26,17 +27,27 @@ FINISHED_JOBS_KEPT = 200
 class JobStatus(StrEnum):
     """What the status sensor shows."""
 
+    PENDING = "pending"
+    """Saved and being sent to LifePay for the first time."""
+    RETRYING = "retrying"
+    """LifePay gave no usable answer; the same request is sent again at ``next_attempt_at``."""
     ACCEPTED = "accepted"
     """LifePay took the request (a uuid came back); the printer has not answered yet."""
     PROCESSED = "processed"
     AWAITING_RETRY = "awaiting_retry"
+    """LifePay's own state: the printer is offline or out of paper."""
     ERROR = "error"
     """The printer could not print it (LifePay's callback said so)."""
     REJECTED = "rejected"
-    """LifePay refused the request, or could not be reached."""
+    """LifePay refused the request with a final answer."""
+    FAILED = "failed"
+    """LifePay never answered within the give-up window; nothing more is sent."""
 
 
-FINAL_STATUSES = frozenset({JobStatus.PROCESSED, JobStatus.ERROR, JobStatus.REJECTED})
+FINAL_STATUSES = frozenset(
+    {JobStatus.PROCESSED, JobStatus.ERROR, JobStatus.REJECTED, JobStatus.FAILED}
+)
+SENDING_STATUSES = frozenset({JobStatus.PENDING, JobStatus.RETRYING})
 _FROM_CALLBACK = {
     DocumentStatus.PROCESSED: JobStatus.PROCESSED,
     DocumentStatus.AWAITING_RETRY: JobStatus.AWAITING_RETRY,
@@ -52,6 +63,10 @@ class ForgedCallbackError(Exception):
     """A callback whose secret does not match the job it names."""
 
 
+def _time(value: str | None) -> datetime | None:
+    return dt_util.parse_datetime(value) if value else None
+
+
 @dataclass(slots=True)
 class PrintJob:
     """One X-report request and what is known of it."""
@@ -61,11 +76,15 @@ class PrintJob:
     token: str
     requested_at: datetime
     updated_at: datetime
-    status: JobStatus = JobStatus.ACCEPTED
+    status: JobStatus = JobStatus.PENDING
+    target_serial: str | None = None
+    """The printer it was requested for (None: any active printer), kept for retries."""
     uuid: str | None = None
     code: int | None = None
     message: str | None = None
     user_data: JsonValue = None
+    attempts: int = 0
+    next_attempt_at: datetime | None = None
 
     @property
     def final(self) -> bool:
@@ -81,27 +100,92 @@ class PrintJob:
             "ext_id": self.ext_id,
             "code": self.code,
             "message": self.message,
+            "attempts": self.attempts,
+            "next_attempt_at": self.next_attempt_at.isoformat() if self.next_attempt_at else None,
             "requested_at": self.requested_at.isoformat(),
             "updated_at": self.updated_at.isoformat(),
         }
 
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "printer_id": self.printer_id,
+            "ext_id": self.ext_id,
+            "token": self.token,
+            "requested_at": self.requested_at.isoformat(),
+            "updated_at": self.updated_at.isoformat(),
+            "status": self.status.value,
+            "target_serial": self.target_serial,
+            "uuid": self.uuid,
+            "code": self.code,
+            "message": self.message,
+            "user_data": self.user_data,
+            "attempts": self.attempts,
+            "next_attempt_at": self.next_attempt_at.isoformat() if self.next_attempt_at else None,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> PrintJob:
+        requested_at = _time(data["requested_at"]) or dt_util.utcnow()
+        return cls(
+            printer_id=data["printer_id"],
+            ext_id=data["ext_id"],
+            token=data["token"],
+            requested_at=requested_at,
+            updated_at=_time(data.get("updated_at")) or requested_at,
+            status=JobStatus(data["status"]),
+            target_serial=data.get("target_serial"),
+            uuid=data.get("uuid"),
+            code=data.get("code"),
+            message=data.get("message"),
+            user_data=data.get("user_data"),
+            attempts=data.get("attempts", 0),
+            next_attempt_at=_time(data.get("next_attempt_at")),
+        )
+
 
 @dataclass(slots=True)
 class JobBook:
-    """The jobs of one account, by ext_id, with listeners per printer."""
+    """The jobs of one account, by ext_id, with listeners per printer.
+
+    ``on_change`` is called after every change, so the owner can save the book.
+    """
 
     jobs: dict[str, PrintJob] = field(default_factory=dict)
+    on_change: Callable[[], None] = lambda: None
     _by_uuid: dict[str, PrintJob] = field(default_factory=dict)
     _latest: dict[str, PrintJob] = field(default_factory=dict)
     _last_success: dict[str, datetime] = field(default_factory=dict)
     _listeners: dict[str, list[Callable[[], None]]] = field(default_factory=dict)
 
+    # --- persistence ------------------------------------------------------------------------
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"jobs": [job.as_dict() for job in self.jobs.values()]}
+
+    def load(self, data: dict[str, Any]) -> None:
+        """Restore jobs saved by :meth:`as_dict` (oldest first, as they were saved)."""
+        for raw in data.get("jobs", []):
+            job = PrintJob.from_dict(raw)
+            self.jobs[job.ext_id] = job
+            if job.uuid is not None:
+                self._by_uuid[job.uuid] = job
+            self._remember(job)
+
+    # --- changes ----------------------------------------------------------------------------
+
     def new_job(
-        self, printer_id: str, ext_id: str | None = None, user_data: JsonValue = None
-    ) -> PrintJob:
-        """A job for a request about to be sent; a known ext_id keeps its job and secret."""
+        self,
+        printer_id: str,
+        target_serial: str | None = None,
+        ext_id: str | None = None,
+        user_data: JsonValue = None,
+    ) -> tuple[PrintJob, bool]:
+        """A job for a request about to be sent, and whether it is new.
+
+        A known ext_id keeps its job and secret: LifePay would answer with the first document.
+        """
         if ext_id is not None and (known := self.jobs.get(ext_id)) is not None:
-            return known
+            return known, False
         now = dt_util.utcnow()
         job = PrintJob(
             printer_id=printer_id,
@@ -109,24 +193,44 @@ class JobBook:
             token=secrets.token_urlsafe(24),
             requested_at=now,
             updated_at=now,
+            target_serial=target_serial,
             user_data=user_data,
         )
         self.jobs[job.ext_id] = job
         self._prune()
-        return job
+        self._changed(job)
+        return job, True
+
+    @callback
+    def attempting(self, job: PrintJob) -> None:
+        job.attempts += 1
+        job.next_attempt_at = None
+        self._changed(job)
 
     @callback
     def accepted(self, job: PrintJob, uuid: str) -> None:
         job.uuid = uuid
+        job.next_attempt_at = None
         self._by_uuid[uuid] = job
-        if not job.final and job.status is not JobStatus.AWAITING_RETRY:
+        if job.status in SENDING_STATUSES or job.status is JobStatus.FAILED:
             self._update(job, JobStatus.ACCEPTED, code=0, message=None)
-        else:
-            self._notify(job)
+        else:  # a callback came first and already said more
+            self._changed(job)
 
     @callback
     def rejected(self, job: PrintJob, error: LifePayError) -> None:
+        job.next_attempt_at = None
         self._update(job, JobStatus.REJECTED, code=error.code, message=str(error))
+
+    @callback
+    def retrying(self, job: PrintJob, error: LifePayError, next_attempt_at: datetime) -> None:
+        job.next_attempt_at = next_attempt_at
+        self._update(job, JobStatus.RETRYING, code=None, message=str(error))
+
+    @callback
+    def failed(self, job: PrintJob, message: str) -> None:
+        job.next_attempt_at = None
+        self._update(job, JobStatus.FAILED, code=None, message=message)
 
     @callback
     def apply_callback(self, notification: CallbackNotification) -> PrintJob:
@@ -149,15 +253,24 @@ class JobBook:
         if job.uuid is None and notification.uuid is not None:
             job.uuid = notification.uuid
             self._by_uuid[notification.uuid] = job
-        if not job.final:  # a late callback never moves a finished job backwards
+        # A late or repeated callback never moves a finished job backwards; one the queue gave
+        # up on is the exception: LifePay did get it after all, and says what became of it.
+        if not job.final or job.status is JobStatus.FAILED:
+            job.next_attempt_at = None
             self._update(job, _FROM_CALLBACK[notification.status], message=notification.message)
         return job
+
+    # --- reading ----------------------------------------------------------------------------
 
     def latest(self, printer_id: str) -> PrintJob | None:
         return self._latest.get(printer_id)
 
     def last_success(self, printer_id: str) -> datetime | None:
         return self._last_success.get(printer_id)
+
+    def unfinished(self) -> list[PrintJob]:
+        """Jobs still to be sent, oldest first."""
+        return [job for job in self.jobs.values() if job.status in SENDING_STATUSES]
 
     @callback
     def async_add_listener(self, printer_id: str, listener: Callable[[], None]) -> CALLBACK_TYPE:
@@ -170,24 +283,32 @@ class JobBook:
 
         return remove
 
+    # --- internals --------------------------------------------------------------------------
+
     def _update(
         self, job: PrintJob, status: JobStatus, *, code: int | None = None, message: str | None
     ) -> None:
         job.status = status
         job.message = message
-        if code is not None or status is JobStatus.REJECTED:
+        if code is not None or status in (JobStatus.REJECTED, JobStatus.RETRYING):
             job.code = code
         job.updated_at = dt_util.utcnow()
-        if status is JobStatus.PROCESSED:
-            self._last_success[job.printer_id] = job.updated_at
-        self._notify(job)
+        self._changed(job)
 
-    def _notify(self, job: PrintJob) -> None:
+    def _changed(self, job: PrintJob) -> None:
+        self._remember(job)
+        self.on_change()
+        for listener in list(self._listeners.get(job.printer_id, ())):
+            listener()
+
+    def _remember(self, job: PrintJob) -> None:
         latest = self._latest.get(job.printer_id)
         if latest is None or latest.requested_at <= job.requested_at:
             self._latest[job.printer_id] = job
-        for listener in list(self._listeners.get(job.printer_id, ())):
-            listener()
+        if job.status is JobStatus.PROCESSED:
+            known = self._last_success.get(job.printer_id)
+            if known is None or known < job.updated_at:
+                self._last_success[job.printer_id] = job.updated_at
 
     def _prune(self) -> None:
         finished = [job for job in self.jobs.values() if job.final]

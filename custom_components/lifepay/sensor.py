@@ -30,7 +30,16 @@ LAST_SUCCESS = SensorEntityDescription(
     translation_key="last_x_report",
     device_class=SensorDeviceClass.TIMESTAMP,
 )
-_JOB_ATTRIBUTES = ("uuid", "ext_id", "code", "message", "requested_at", "updated_at")
+_JOB_ATTRIBUTES = (
+    "uuid",
+    "ext_id",
+    "code",
+    "message",
+    "attempts",
+    "next_attempt_at",
+    "requested_at",
+    "updated_at",
+)
 
 
 async def async_setup_entry(
@@ -72,7 +81,7 @@ class _JobSensor(LifePayPrinterEntity, RestoreSensor):
 
 
 class XReportStatusSensor(_JobSensor):
-    """accepted, processed, awaiting_retry, error or rejected, with the job as attributes."""
+    """The latest job's status (pending ... processed, failed), with the job as attributes."""
 
     _attr_extra_state_attributes: dict[str, Any]
 

@@ -220,8 +220,6 @@ async def test_data_errors_are_validation_errors_with_lifepays_words(
         (Fault(FaultKind.CODE, code=6000), "request_rejected", ServiceValidationError),
         (Fault(FaultKind.CODE, code=500), "server_error", HomeAssistantError),
         (Fault(FaultKind.CODE, code=7001), "unknown_code", HomeAssistantError),
-        (Fault(FaultKind.HTTP_STATUS, status=503), "unreachable", HomeAssistantError),
-        (Fault(FaultKind.DROP), "unreachable", HomeAssistantError),
     ],
 )
 async def test_each_failure_has_a_translated_error(

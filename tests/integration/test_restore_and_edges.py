@@ -131,13 +131,13 @@ def test_job_book_forgets_old_finished_jobs(monkeypatch: pytest.MonkeyPatch) -> 
     book = JobBook()
     finished = []
     for number in range(5):
-        job = book.new_job("printer")
+        job, _ = book.new_job("printer")
         book.accepted(job, f"uuid-{number}")
         book.rejected(job, LifePayValidationError("no", code=400))
         finished.append(job)
-    pending = book.new_job("printer")
+    pending, _ = book.new_job("printer")
     assert pending.ext_id in book.jobs
     kept = [job.ext_id for job in finished if job.ext_id in book.jobs]
     assert kept == [job.ext_id for job in finished[-3:]]
-    assert book.latest("printer") is finished[-1]  # a job shows once LifePay has answered
-    assert pending.status is JobStatus.ACCEPTED
+    assert book.latest("printer") is pending  # shown as soon as it is requested
+    assert pending.status is JobStatus.PENDING

@@ -43,11 +43,14 @@ async def test_setup_creates_account_and_printer_devices(
     ]
     status = hass.states.get("sensor.till_1_x_report_status")
     assert status.attributes["options"] == [
+        "pending",
+        "retrying",
         "accepted",
         "processed",
         "awaiting_retry",
         "error",
         "rejected",
+        "failed",
     ]
     # Nothing was printed or checked at start-up.
     assert lifepay_mock.mock.journal.entries() == []

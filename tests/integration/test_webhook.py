@@ -143,7 +143,7 @@ async def test_mismatched_uuid_with_right_secret_is_refused(
     runtime = loaded_entry.runtime_data
     job = runtime.jobs.jobs[document["ext_id"]]
     # Teach the book another job's uuid: a callback pairing it with this ext_id is forged.
-    other = runtime.jobs.new_job(job.printer_id)
+    other, _ = runtime.jobs.new_job(job.printer_id)
     runtime.jobs.accepted(other, "22222222-2222-4222-8222-222222222222")
     body = document | {"uuid": None, "ext_id": other.ext_id}
     status, _ = await post(ha_url, json.dumps(body).encode())
@@ -167,7 +167,7 @@ async def test_callback_before_the_answer_is_kept(
     """A callback found by ext_id alone learns the uuid; the later answer keeps the status."""
     runtime = loaded_entry.runtime_data
     printer_id = next(iter(runtime.printers))
-    job = runtime.jobs.new_job(printer_id)
+    job, _ = runtime.jobs.new_job(printer_id)
     body = {
         "ext_id": job.ext_id,
         "uuid": "33333333-3333-4333-8333-333333333333",

@@ -1,0 +1,155 @@
+"""The durable print queue: every X-report is sent until LifePay answers, or given up plainly.
+
+A job is saved before its first try. A transport failure (no HTTP 200) schedules the same
+request, with the same ext_id, on LifePay's schedule (1, 3, 5 minutes, then every 10); a final
+answer (a non-zero code) ends it. Jobs still to be sent survive restarts and reloads: loading
+the queue schedules them again. After the give-up window a job ends as failed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
+from homeassistant.helpers.event import async_track_point_in_utc_time
+from homeassistant.helpers.storage import Store
+from homeassistant.util import dt as dt_util
+
+from .api import JsonValue, LifePayClient, LifePayError, LifePayTransportError, RetrySchedule
+from .const import DOMAIN, LOGGER
+from .jobs import SENDING_STATUSES, JobBook, PrintJob
+
+STORAGE_VERSION = 1
+SAVE_DELAY = 1.0  # seconds; changes after the first save are batched
+DEFAULT_GIVE_UP_MINUTES = 120
+
+
+def job_store(hass: HomeAssistant, entry_id: str) -> Store[dict[str, Any]]:
+    return Store(hass, STORAGE_VERSION, f"{DOMAIN}.{entry_id}.jobs")
+
+
+class PrintQueue:
+    """Sends an account's jobs and retries them; owns their timers and their storage."""
+
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        entry: ConfigEntry,
+        client: LifePayClient,
+        give_up_after: timedelta,
+        on_final_error: Callable[[LifePayError, PrintJob], None] = lambda _error, _job: None,
+        schedule: RetrySchedule | None = None,
+    ) -> None:
+        self.hass = hass
+        self.entry = entry
+        self.client = client
+        self.give_up_after = give_up_after
+        self.on_final_error = on_final_error
+        self.schedule = schedule or RetrySchedule()
+        self.callback_url: str | None = None
+        self.store = job_store(hass, entry.entry_id)
+        self.jobs = JobBook(on_change=self._save_later)
+        self._timers: dict[str, CALLBACK_TYPE] = {}
+
+    async def async_load(self) -> None:
+        """Restore saved jobs and schedule those still to be sent."""
+        if (data := await self.store.async_load()) is not None:
+            self.jobs.load(data)
+        for job in self.jobs.unfinished():
+            self._schedule(job, job.next_attempt_at or dt_util.utcnow())
+
+    async def async_unload(self) -> None:
+        """Cancel every timer and write the jobs out; nothing keeps running."""
+        for cancel in self._timers.values():
+            cancel()
+        self._timers.clear()
+        self.jobs.on_change = lambda: None
+        await self.store.async_save(self.jobs.as_dict())
+
+    async def async_submit(
+        self,
+        printer_id: str,
+        target_serial: str | None,
+        *,
+        ext_id: str | None = None,
+        user_data: JsonValue = None,
+    ) -> PrintJob:
+        """Save a job, then make its first try.
+
+        Raises the client's error for a final answer (the job is then rejected). A transport
+        failure raises nothing: the job is retrying, as its status shows.
+        """
+        job, new = self.jobs.new_job(printer_id, target_serial, ext_id, user_data)
+        self._cancel_timer(job)
+        if new:
+            await self.store.async_save(self.jobs.as_dict())  # on disk before anything is sent
+        # A repeated ext_id asks again: LifePay answers with the first document.
+        await self._try(job, raise_final=True)
+        return job
+
+    async def _try(self, job: PrintJob, *, raise_final: bool) -> None:
+        self.jobs.attempting(job)
+        try:
+            result = await self.client.create_x_report(
+                target_serial=job.target_serial,
+                ext_id=job.ext_id,
+                callback_url=self.callback_url,
+                callback_data=job.callback_data(),
+            )
+        except LifePayTransportError as err:
+            self._retry_later(job, err)
+        except LifePayError as err:
+            if job.status in SENDING_STATUSES:
+                self.jobs.rejected(job, err)
+            if raise_final:
+                raise
+            LOGGER.warning("LifePay refused X-report %s on retry: %s", job.ext_id, err)
+            self.on_final_error(err, job)
+        else:
+            assert result.uuid is not None  # noqa: S101 - the client checks it outside test mode
+            self.jobs.accepted(job, result.uuid)
+
+    def _retry_later(self, job: PrintJob, error: LifePayError) -> None:
+        if job.status not in SENDING_STATUSES:
+            return  # a callback already told us what became of it
+        next_attempt = dt_util.utcnow() + self.schedule.delay_after(max(job.attempts, 1))
+        if next_attempt > job.requested_at + self.give_up_after:
+            message = (
+                f"LifePay gave no answer in {job.attempts} tries over "
+                f"{self.give_up_after}; last error: {error}"
+            )
+            LOGGER.error("Gave up X-report %s: %s", job.ext_id, message)
+            self.jobs.failed(job, message)
+            return
+        LOGGER.info(
+            "X-report %s: %s; trying again at %s", job.ext_id, error, next_attempt.isoformat()
+        )
+        self.jobs.retrying(job, error, next_attempt)
+        self._schedule(job, next_attempt)
+
+    def _schedule(self, job: PrintJob, when: datetime) -> None:
+        self._cancel_timer(job)
+
+        @callback
+        def fire(_now: datetime) -> None:
+            self._timers.pop(job.ext_id, None)
+            # Cancelled with the entry if it unloads mid-request.
+            self.entry.async_create_background_task(
+                self.hass, self._retry(job), f"{DOMAIN} retry {job.ext_id}"
+            )
+
+        self._timers[job.ext_id] = async_track_point_in_utc_time(self.hass, fire, when)
+
+    async def _retry(self, job: PrintJob) -> None:
+        if job.status in SENDING_STATUSES:
+            await self._try(job, raise_final=False)
+
+    def _cancel_timer(self, job: PrintJob) -> None:
+        if (cancel := self._timers.pop(job.ext_id, None)) is not None:
+            cancel()
+
+    def _save_later(self) -> None:
+        self.store.async_delay_save(self.jobs.as_dict, SAVE_DELAY)

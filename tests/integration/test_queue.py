@@ -1,0 +1,293 @@
+"""The durable print queue: retries on LifePay's schedule, restarts, give-up, clean unload."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+import pytest
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.config_entries import SOURCE_REAUTH
+from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.exceptions import HomeAssistantError
+from homeassistant.util import dt as dt_util
+from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
+
+from custom_components.lifepay.const import CONF_GIVE_UP_MINUTES, DOMAIN
+from mock_lifepay.faults import Fault, FaultKind
+
+from .conftest import settle
+
+if TYPE_CHECKING:
+    from mock_lifepay.pytest_plugin import MockHandle
+
+STATUS = "sensor.till_1_x_report_status"
+
+
+async def press(hass: HomeAssistant) -> None:
+    await hass.services.async_call(
+        "button", "press", {"entity_id": "button.till_1_print_x_report"}, blocking=True
+    )
+
+
+async def advance(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, lifepay_mock: MockHandle, **delta: Any
+) -> None:
+    # Let in-flight requests and callbacks finish first: their timeouts follow the frozen clock.
+    await settle(hass, lifepay_mock)
+    freezer.tick(timedelta(**delta))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    await settle(hass, lifepay_mock)
+
+
+def sent_ext_ids(lifepay_mock: MockHandle) -> list[str]:
+    return [
+        entry.body.split('"ext_id": "')[1].split('"')[0]
+        for entry in lifepay_mock.mock.journal.entries()
+    ]
+
+
+async def test_transport_failures_are_retried_with_the_same_ext_id(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    lifepay_mock: MockHandle,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """502, a dropped connection, 504: printed once, on LifePay's 1, 3, 5 minute schedule."""
+    faults = lifepay_mock.mock.faults
+    faults.add(Fault(FaultKind.HTTP_STATUS, status=502))
+    faults.add(Fault(FaultKind.DROP))
+    faults.add(Fault(FaultKind.HTTP_STATUS, status=504))
+    started = dt_util.utcnow()
+    await press(hass)  # no error: the queue will try again
+    state = hass.states.get(STATUS)
+    assert state.state == "retrying"
+    assert state.attributes["attempts"] == 1
+    assert dt_util.parse_datetime(state.attributes["next_attempt_at"]) == started + timedelta(
+        minutes=1
+    )
+    assert "HTTP 502" in state.attributes["message"]
+
+    await advance(hass, freezer, lifepay_mock, seconds=59)
+    assert len(lifepay_mock.mock.journal.entries()) == 1  # not yet
+    await advance(hass, freezer, lifepay_mock, seconds=1)
+    assert hass.states.get(STATUS).attributes["attempts"] == 2
+    await advance(hass, freezer, lifepay_mock, minutes=3)
+    await advance(hass, freezer, lifepay_mock, minutes=5)
+    state = hass.states.get(STATUS)
+    assert state.state == "processed"
+    assert state.attributes["attempts"] == 4
+    ext_ids = sent_ext_ids(lifepay_mock)
+    assert len(ext_ids) == 4
+    assert len(set(ext_ids)) == 1
+    (document,) = lifepay_mock.mock.backend.documents.values()
+    assert document.ext_id == ext_ids[0]
+    assert state.attributes["uuid"] == document.uuid
+
+
+async def test_callback_for_a_request_that_failed_in_transit_ends_the_retries(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    lifepay_mock: MockHandle,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """The gateway failed after LifePay made the document: its callback settles the job."""
+    lifepay_mock.mock.faults.add(Fault(FaultKind.HTTP_STATUS, status=504, process=True))
+    await press(hass)
+    await settle(hass, lifepay_mock)
+    state = hass.states.get(STATUS)
+    assert state.state == "processed"
+    (document,) = lifepay_mock.mock.backend.documents.values()
+    assert state.attributes["uuid"] == document.uuid
+    await advance(hass, freezer, lifepay_mock, minutes=30)
+    assert len(lifepay_mock.mock.journal.entries()) == 1  # nothing more was sent
+    assert hass.states.get(STATUS).state == "processed"
+
+
+async def test_action_reports_retrying_without_an_error(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, lifepay_mock: MockHandle
+) -> None:
+    lifepay_mock.mock.faults.add(Fault(FaultKind.HTTP_STATUS, status=503))
+    response = await hass.services.async_call(
+        DOMAIN,
+        "print_x_report",
+        {"entity_id": "button.till_1_print_x_report"},
+        blocking=True,
+        return_response=True,
+    )
+    (report,) = response["reports"]
+    assert report["status"] == "retrying"
+    assert report["uuid"] is None
+    assert report["ext_id"]
+
+
+async def test_test_mode_transport_failure_is_an_error(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, lifepay_mock: MockHandle
+) -> None:
+    lifepay_mock.mock.faults.add(Fault(FaultKind.DROP))
+    with pytest.raises(HomeAssistantError) as caught:
+        await hass.services.async_call(
+            DOMAIN,
+            "print_x_report",
+            {"entity_id": "button.till_1_print_x_report", "test": True},
+            blocking=True,
+        )
+    assert caught.value.translation_key == "unreachable"
+
+
+async def test_gives_up_after_the_window(
+    hass: HomeAssistant,
+    mock_entry: MockConfigEntry,
+    lifepay_mock: MockHandle,
+    ha_url: str,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    hass.config_entries.async_update_entry(mock_entry, options={CONF_GIVE_UP_MINUTES: 10})
+    assert await hass.config_entries.async_setup(mock_entry.entry_id)
+    lifepay_mock.mock.faults.add(Fault(FaultKind.HTTP_STATUS, status=503, times=100))
+    await press(hass)
+    for minutes in (1, 3):
+        await advance(hass, freezer, lifepay_mock, minutes=minutes)
+        assert hass.states.get(STATUS).state == "retrying"
+    # The fourth try, 9 minutes in, fails too; the next would come 19 minutes after the
+    # request, past the 10-minute window.
+    await advance(hass, freezer, lifepay_mock, minutes=5)
+    await advance(hass, freezer, lifepay_mock, minutes=60)
+    assert len(lifepay_mock.mock.journal.entries()) == 4
+    state = hass.states.get(STATUS)
+    assert state.state == "failed"
+    assert "4 tries" in state.attributes["message"]
+    assert state.attributes["next_attempt_at"] is None
+    assert "Gave up X-report" in caplog.text
+    assert lifepay_mock.mock.backend.documents == {}
+
+
+async def test_a_retry_refused_for_good_starts_reauth(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    lifepay_mock: MockHandle,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    lifepay_mock.mock.faults.add(Fault(FaultKind.HTTP_STATUS, status=503))
+    lifepay_mock.mock.faults.add(Fault(FaultKind.CODE, code=6010))
+    await press(hass)
+    await advance(hass, freezer, lifepay_mock, minutes=1)
+    assert hass.states.get(STATUS).state == "rejected"
+    flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+    assert [flow["context"]["source"] for flow in flows] == [SOURCE_REAUTH]
+
+
+async def test_retrying_job_survives_a_restart(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    lifepay_mock: MockHandle,
+    freezer: FrozenDateTimeFactory,
+    hass_storage: dict[str, Any],
+) -> None:
+    lifepay_mock.mock.faults.add(Fault(FaultKind.HTTP_STATUS, status=503))
+    await press(hass)
+    assert hass.states.get(STATUS).state == "retrying"
+
+    assert await hass.config_entries.async_unload(loaded_entry.entry_id)
+    stored = hass_storage[f"{DOMAIN}.{loaded_entry.entry_id}.jobs"]["data"]["jobs"]
+    assert [job["status"] for job in stored] == ["retrying"]
+    assert len(lifepay_mock.mock.journal.entries()) == 1  # nothing runs while unloaded
+
+    assert await hass.config_entries.async_setup(loaded_entry.entry_id)
+    await hass.async_block_till_done()
+    state = hass.states.get(STATUS)
+    assert state.state == "retrying"  # from the saved jobs
+    assert state.attributes["attempts"] == 1
+    await advance(hass, freezer, lifepay_mock, minutes=1)
+    assert hass.states.get(STATUS).state == "processed"
+    assert len(set(sent_ext_ids(lifepay_mock))) == 1
+    assert len(lifepay_mock.mock.backend.documents) == 1
+
+
+async def test_callback_after_a_restart_is_applied(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, lifepay_mock: MockHandle
+) -> None:
+    lifepay_mock.mock.settings.processing_delay = 0.2
+    await press(hass)
+    assert hass.states.get(STATUS).state == "accepted"
+    assert await hass.config_entries.async_reload(loaded_entry.entry_id)
+    await hass.async_block_till_done()
+    assert hass.states.get(STATUS).state == "accepted"  # from the saved jobs
+    await settle(hass, lifepay_mock)
+    assert hass.states.get(STATUS).state == "processed"
+
+
+async def test_removing_the_entry_forgets_its_jobs(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, hass_storage: dict[str, Any]
+) -> None:
+    await press(hass)
+    await hass.async_block_till_done()
+    key = f"{DOMAIN}.{loaded_entry.entry_id}.jobs"
+    assert await hass.config_entries.async_unload(loaded_entry.entry_id)
+    assert key in hass_storage
+    await hass.config_entries.async_remove(loaded_entry.entry_id)
+    await hass.async_block_till_done()
+    assert key not in hass_storage
+
+
+async def test_options_flow_sets_the_give_up_window(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry
+) -> None:
+    result = await hass.config_entries.options.async_init(loaded_entry.entry_id)
+    assert result["type"] is FlowResultType.FORM
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {CONF_GIVE_UP_MINUTES: 30}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
+    assert loaded_entry.options == {CONF_GIVE_UP_MINUTES: 30}
+    assert loaded_entry.runtime_data.queue.give_up_after == timedelta(minutes=30)
+
+
+async def test_overdue_job_is_sent_when_the_entry_loads(
+    hass: HomeAssistant,
+    mock_entry: MockConfigEntry,
+    lifepay_mock: MockHandle,
+    hass_storage: dict[str, Any],
+    ha_url: str,
+) -> None:
+    """Home Assistant was down past the next attempt: the job goes out as soon as it loads."""
+    printer_id = next(
+        s.subentry_id
+        for s in mock_entry.subentries.values()
+        if s.unique_id == lifepay_mock.demo.printers[0]
+    )
+    requested = dt_util.utcnow() - timedelta(minutes=30)
+    hass_storage[f"{DOMAIN}.{mock_entry.entry_id}.jobs"] = {
+        "version": 1,
+        "minor_version": 1,
+        "key": f"{DOMAIN}.{mock_entry.entry_id}.jobs",
+        "data": {
+            "jobs": [
+                {
+                    "printer_id": printer_id,
+                    "ext_id": "saved-before-restart",
+                    "token": "t0k3n",
+                    "requested_at": requested.isoformat(),
+                    "updated_at": requested.isoformat(),
+                    "status": "retrying",
+                    "target_serial": lifepay_mock.demo.printers[0],
+                    "attempts": 1,
+                    "next_attempt_at": (requested + timedelta(minutes=1)).isoformat(),
+                }
+            ]
+        },
+    }
+    assert await hass.config_entries.async_setup(mock_entry.entry_id)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    await settle(hass, lifepay_mock)
+    state = hass.states.get(STATUS)
+    assert state.state == "processed"
+    assert state.attributes["ext_id"] == "saved-before-restart"
+    assert state.attributes["attempts"] == 2
+    (document,) = lifepay_mock.mock.backend.documents.values()
+    assert document.ext_id == "saved-before-restart"
+    assert document.callback_data == {"token": "t0k3n", "data": None}
