@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+import logging
+from collections.abc import AsyncIterator, Iterator
 from typing import TYPE_CHECKING
 
 import aiohttp
@@ -11,6 +12,7 @@ import pytest
 from aiohttp import web
 
 from custom_components.lifepay.api import CallbackNotification, LifePayClient, parse_callback
+from mock_lifepay.seed import DEMO
 
 if TYPE_CHECKING:
     from mock_lifepay.pytest_plugin import MockHandle
@@ -21,6 +23,18 @@ pytest_plugins = ["mock_lifepay.pytest_plugin"]
 @pytest.fixture(autouse=True)
 def _loopback_sockets(socket_enabled: None) -> None:
     """pytest-homeassistant-custom-component blocks sockets; the tests talk to 127.0.0.1."""
+
+
+SECRETS_NEVER_LOGGED = (DEMO.apikey, DEMO.no_cloud_apikey)
+
+
+@pytest.fixture(autouse=True)
+def _no_apikey_in_logs(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
+    """Over the whole suite: no log record, at any level, shows an API key."""
+    caplog.set_level(logging.DEBUG)
+    yield
+    for secret in SECRETS_NEVER_LOGGED:
+        assert secret not in caplog.text, "an API key was logged"
 
 
 @pytest.fixture
