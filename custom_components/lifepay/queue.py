@@ -40,6 +40,7 @@ class PrintQueue:
         entry: ConfigEntry,
         client: LifePayClient,
         give_up_after: timedelta,
+        *,
         on_final_error: Callable[[LifePayError, PrintJob], None] = lambda _error, _job: None,
         schedule: RetrySchedule | None = None,
     ) -> None:
