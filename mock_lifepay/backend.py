@@ -251,6 +251,19 @@ class Backend:
     def printers_of(self, company_id: int) -> list[Printer]:
         return [p for p in self.world.printers.values() if p.company_id == company_id]
 
+    def trim(self, keep: int) -> int:
+        """Forget the oldest finished documents beyond ``keep``; return how many went.
+
+        Their ext_ids stay known, so a repeat still gets the first uuid and prints nothing.
+        """
+        excess = len(self.documents) - keep
+        if keep <= 0 or excess <= 0:
+            return 0
+        old = [uuid for uuid, document in self.documents.items() if document.final][:excess]
+        for uuid in old:
+            del self.documents[uuid]
+        return len(old)
+
     def set_printer_state(self, printer: Printer, state: PrinterState) -> None:
         if state is printer.state:
             return

@@ -88,6 +88,8 @@ class MockLifePay:
         answer = self.backend.create_x_report(body)
         if answer.created and answer.document is not None:
             self._spawn(self._process_later(answer.document))
+            if len(self.backend.documents) > self.settings.max_documents > 0:
+                self.backend.trim(self.settings.max_documents)
         return answer
 
     async def _process_later(self, document: Document) -> None:

@@ -26,6 +26,8 @@ class Settings:
     """Waits between delivery tries of one notification; its length + 1 is the number of tries."""
     callback_timeout: float = 10.0
     """Seconds to wait for the receiver's answer before a try counts as failed."""
+    max_documents: int = 10_000
+    """History kept: past this, the oldest finished documents are forgotten (0: keep all)."""
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -44,6 +46,11 @@ class Settings:
         for key in ("processing_delay", "callback_timeout"):
             if key in raw:
                 changes[key] = _seconds(raw[key], key)
+        if "max_documents" in raw:
+            value = raw["max_documents"]
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                raise ValueError("max_documents must be a whole number, 0 or more")
+            changes["max_documents"] = value
         if "callback_encoding" in raw:
             try:
                 changes["callback_encoding"] = CallbackEncoding(raw["callback_encoding"])

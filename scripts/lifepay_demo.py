@@ -295,7 +295,7 @@ async def run(args: argparse.Namespace, config: Path, log: IO[bytes]) -> int:
             steps = await api.wait_until_up(hass_process)
             await api.onboard(steps)
             await api.ensure_lifepay(mock_url)
-        print(  # noqa: T201 - the command's output
+        print(
             f"""
 LifePay demo is running.
   Home Assistant:   {ha_url}/{DASHBOARD}/printers   (no password from this machine)
@@ -317,7 +317,7 @@ Press Ctrl-C to stop both.""",
     finally:
         await stop(hass_process)
         await stop(mock_process)
-    print("LifePay demo stopped.", flush=True)  # noqa: T201
+    print("LifePay demo stopped.", flush=True)
     return 0
 
 

@@ -91,3 +91,15 @@ def test_trade_point_without_printer_falls_back_to_any_active() -> None:
 )
 def test_russian_plurals(limit: int, word: str) -> None:
     assert msg.too_long("ext_id", limit).endswith(f"максимум {limit} {word}.")
+
+
+def test_trim_forgets_oldest_finished_documents_but_not_their_ext_ids() -> None:
+    backend = Backend()
+    uuids = [create(backend, ext_id=f"e{n}") for n in range(5)]
+    for uuid in uuids[:4]:
+        backend.process(backend.documents[uuid])
+    assert backend.trim(0) == 0
+    assert backend.trim(2) == 3  # the fifth is not finished, so it stays
+    assert list(backend.documents) == [uuids[3], uuids[4]]
+    assert create(backend, ext_id="e0") == uuids[0]  # still idempotent
+    assert len(backend.documents) == 2

@@ -193,3 +193,11 @@ async def test_close_cancels_pending_work(client: LifePayClient, lifepay_mock: M
     assert mock.busy
     await mock.close()
     assert not mock.busy
+
+
+async def test_history_is_capped(client: LifePayClient, lifepay_mock: MockHandle) -> None:
+    lifepay_mock.mock.settings.max_documents = 3
+    for n in range(6):
+        await client.create_x_report(ext_id=f"cap-{n}")
+        await lifepay_mock.mock.wait_until_idle()
+    assert len(lifepay_mock.mock.backend.documents) == 3
