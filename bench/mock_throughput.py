@@ -3,8 +3,8 @@
     .venv/bin/python bench/mock_throughput.py [--seconds 5] [--concurrency 1 10 100]
 
 Starts three processes on 127.0.0.1: the mock (``python -m mock_lifepay``, printing instantly,
-callbacks switched on and delivered to a sink process) and a bare aiohttp handler returning the
-same JSON. This process is the load generator: for each concurrency it sends create-x-report
+callbacks switched on and delivered to a sink process, or off with ``--no-callbacks``) and a bare
+aiohttp handler returning the same JSON. This process is the load generator: for each concurrency it sends create-x-report
 requests to each server for the same number of seconds and prints requests per second, p50 and
 p99 latency, and the mock's share of the bare handler's throughput.
 """
@@ -94,18 +94,19 @@ async def main(args: argparse.Namespace) -> None:
             ready="listening on",
         ),
     ]
-    body = json.dumps(
-        {
-            "apikey": DEMO.apikey,
-            "login": DEMO.admin_login,
-            "target_serial": DEMO.printers[0],
-            "callback_url": f"http://127.0.0.1:{sink_port}/hook",
-            "callback_data": {"token": "bench"},
-        }
-    ).encode()
+    request = {
+        "apikey": DEMO.apikey,
+        "login": DEMO.admin_login,
+        "target_serial": DEMO.printers[0],
+        "callback_data": {"token": "bench"},
+    }
+    if args.callbacks:
+        request["callback_url"] = f"http://127.0.0.1:{sink_port}/hook"
+    body = json.dumps(request).encode()
     print(
         f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-        f"aiohttp {aiohttp.__version__}; {args.seconds:g} s per run, loopback, closed loop"
+        f"aiohttp {aiohttp.__version__}; {args.seconds:g} s per run, loopback, closed loop, "
+        f"callbacks {'on' if args.callbacks else 'off'}"
     )
     print(
         f"{'concurrency':>11} | {'server':<6} | {'req/s':>8} | {'p50 ms':>7} | {'p99 ms':>7} | mock/bare"
@@ -135,4 +136,10 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 10, 100])
+    parser.add_argument(
+        "--no-callbacks",
+        dest="callbacks",
+        action="store_false",
+        help="send no callback_url (the endpoint alone)",
+    )
     asyncio.run(main(parser.parse_args()))

@@ -259,7 +259,13 @@ class Backend:
         excess = len(self.documents) - keep
         if keep <= 0 or excess <= 0:
             return 0
-        old = [uuid for uuid, document in self.documents.items() if document.final][:excess]
+        old: list[str] = []
+        # Oldest first, stopping as soon as enough are found: called after every new document.
+        for uuid, document in self.documents.items():
+            if len(old) == excess:
+                break
+            if document.final:
+                old.append(uuid)
         for uuid in old:
             del self.documents[uuid]
         return len(old)
