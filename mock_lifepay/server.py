@@ -121,19 +121,27 @@ async def list_accounts(request: web.Request) -> web.Response:
     return _json(accounts_view(request.app[MOCK_KEY].backend.world))
 
 
+async def _patch_flag(request: web.Request, target: object, flag: str) -> web.Response | None:
+    """Set one boolean attribute from a ``{flag: true|false}`` body; an error response or None."""
+    patch = await _read_json(request)
+    if not isinstance(patch, dict) or set(patch) - {flag}:
+        return _control_error(400, f"only '{flag}' can be changed")
+    value = patch.get(flag, getattr(target, flag))
+    if not isinstance(value, bool):
+        return _control_error(400, f"{flag} must be true or false")
+    setattr(target, flag, value)
+    return None
+
+
 async def patch_company(request: web.Request) -> web.Response:
     world = request.app[MOCK_KEY].backend.world
     try:
         company = world.companies[int(request.match_info["company_id"])]
     except (KeyError, ValueError):
         return _control_error(404, "no such company")
-    patch = await _read_json(request)
-    if not isinstance(patch, dict) or set(patch) - {"cloud_print_enabled"}:
-        return _control_error(400, "only 'cloud_print_enabled' can be changed")
-    value = patch.get("cloud_print_enabled", company.cloud_print_enabled)
-    if not isinstance(value, bool):
-        return _control_error(400, "cloud_print_enabled must be true or false")
-    company.cloud_print_enabled = value
+    # A response is a mapping (and empty, so falsy): compare with None.
+    if (error := await _patch_flag(request, company, "cloud_print_enabled")) is not None:
+        return error
     return _json({"id": company.id, "cloud_print_enabled": company.cloud_print_enabled})
 
 
@@ -141,13 +149,8 @@ async def patch_login(request: web.Request) -> web.Response:
     user = request.app[MOCK_KEY].backend.world.users.get(request.match_info["login"])
     if user is None:
         return _control_error(404, "no such login")
-    patch = await _read_json(request)
-    if not isinstance(patch, dict) or set(patch) - {"blocked"}:
-        return _control_error(400, "only 'blocked' can be changed")
-    value = patch.get("blocked", user.blocked)
-    if not isinstance(value, bool):
-        return _control_error(400, "blocked must be true or false")
-    user.blocked = value
+    if (error := await _patch_flag(request, user, "blocked")) is not None:
+        return error
     return _json({"login": user.login, "blocked": user.blocked})
 
 

@@ -15,11 +15,6 @@ if TYPE_CHECKING:
     from mock_lifepay.pytest_plugin import MockHandle
 
 
-@pytest.fixture
-def valid(lifepay_mock: MockHandle) -> dict[str, Any]:
-    return {"apikey": lifepay_mock.demo.apikey, "login": lifepay_mock.demo.admin_login}
-
-
 async def test_success_envelope(
     session: aiohttp.ClientSession, lifepay_mock: MockHandle, valid: dict[str, Any]
 ) -> None:

@@ -17,11 +17,6 @@ if TYPE_CHECKING:
     from mock_lifepay.pytest_plugin import MockHandle
 
 
-@pytest.fixture
-def valid(lifepay_mock: MockHandle) -> dict[str, Any]:
-    return {"apikey": lifepay_mock.demo.apikey, "login": lifepay_mock.demo.admin_login}
-
-
 async def raw_answer(
     session: aiohttp.ClientSession, url: str, payload: dict[str, Any]
 ) -> tuple[int, str, bytes]:
