@@ -64,6 +64,7 @@ class _JobSensor(LifePayPrinterEntity, RestoreSensor):
     async def async_added_to_hass(self) -> None:
         await super().async_added_to_hass()
         await self._restore()
+        self._update_from_jobs()  # saved jobs, when there are any, know better than the state
         self.async_on_remove(
             self.account.jobs.async_add_listener(self.printer.subentry_id, self._job_changed)
         )

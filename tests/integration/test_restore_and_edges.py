@@ -141,3 +141,41 @@ def test_job_book_forgets_old_finished_jobs(monkeypatch: pytest.MonkeyPatch) -> 
     assert kept == [job.ext_id for job in finished[-3:]]
     assert book.latest("printer") is pending  # shown as soon as it is requested
     assert pending.status is JobStatus.PENDING
+
+
+async def test_saved_jobs_win_over_the_restored_state(
+    hass: HomeAssistant,
+    mock_entry: MockConfigEntry,
+    lifepay_mock: MockHandle,
+    hass_storage: dict[str, object],
+    ha_url: str,
+) -> None:
+    printer_id = next(
+        s.subentry_id
+        for s in mock_entry.subentries.values()
+        if s.unique_id == lifepay_mock.demo.printers[0]
+    )
+    now = datetime.now(UTC)
+    mock_restore_cache(hass, [State(STATUS, "processed", {"uuid": "old"})])
+    hass_storage[f"lifepay.{mock_entry.entry_id}.jobs"] = {
+        "version": 1,
+        "minor_version": 1,
+        "key": f"lifepay.{mock_entry.entry_id}.jobs",
+        "data": {
+            "jobs": [
+                {
+                    "printer_id": printer_id,
+                    "ext_id": "newer",
+                    "token": "t",
+                    "requested_at": now.isoformat(),
+                    "status": "accepted",
+                    "uuid": "u-2",
+                }
+            ]
+        },
+    }
+    assert await hass.config_entries.async_setup(mock_entry.entry_id)
+    await hass.async_block_till_done()
+    state = hass.states.get(STATUS)
+    assert state.state == "accepted"
+    assert state.attributes["uuid"] == "u-2"
