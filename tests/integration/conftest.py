@@ -92,3 +92,16 @@ async def settle(hass: HomeAssistant, lifepay_mock: MockHandle) -> None:
     """Wait until the mock has printed and delivered, and Home Assistant has applied it."""
     await lifepay_mock.mock.wait_until_idle()
     await hass.async_block_till_done()
+
+
+def printer_id_of(entry: MockConfigEntry, serial: str) -> str:
+    """The subentry id of the entry's printer with this serial."""
+    return next(s.subentry_id for s in entry.subentries.values() if s.unique_id == serial)
+
+
+def save_jobs(
+    hass_storage: dict[str, Any], entry: MockConfigEntry, jobs: list[dict[str, Any]]
+) -> None:
+    """Jobs as the print queue saves them, as if left by an earlier run of Home Assistant."""
+    key = f"{DOMAIN}.{entry.entry_id}.jobs"
+    hass_storage[key] = {"version": 1, "minor_version": 1, "key": key, "data": {"jobs": jobs}}

@@ -17,7 +17,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry, async_
 from custom_components.lifepay.const import CONF_GIVE_UP_MINUTES, DOMAIN
 from mock_lifepay.faults import Fault, FaultKind
 
-from .conftest import settle
+from .conftest import printer_id_of, save_jobs, settle
 
 if TYPE_CHECKING:
     from mock_lifepay.pytest_plugin import MockHandle
@@ -255,32 +255,24 @@ async def test_overdue_job_is_sent_when_the_entry_loads(
     ha_url: str,
 ) -> None:
     """Home Assistant was down past the next attempt: the job goes out as soon as it loads."""
-    printer_id = next(
-        s.subentry_id
-        for s in mock_entry.subentries.values()
-        if s.unique_id == lifepay_mock.demo.printers[0]
-    )
     requested = dt_util.utcnow() - timedelta(minutes=30)
-    hass_storage[f"{DOMAIN}.{mock_entry.entry_id}.jobs"] = {
-        "version": 1,
-        "minor_version": 1,
-        "key": f"{DOMAIN}.{mock_entry.entry_id}.jobs",
-        "data": {
-            "jobs": [
-                {
-                    "printer_id": printer_id,
-                    "ext_id": "saved-before-restart",
-                    "token": "t0k3n",
-                    "requested_at": requested.isoformat(),
-                    "updated_at": requested.isoformat(),
-                    "status": "retrying",
-                    "target_serial": lifepay_mock.demo.printers[0],
-                    "attempts": 1,
-                    "next_attempt_at": (requested + timedelta(minutes=1)).isoformat(),
-                }
-            ]
-        },
-    }
+    save_jobs(
+        hass_storage,
+        mock_entry,
+        [
+            {
+                "printer_id": printer_id_of(mock_entry, lifepay_mock.demo.printers[0]),
+                "ext_id": "saved-before-restart",
+                "token": "t0k3n",
+                "requested_at": requested.isoformat(),
+                "updated_at": requested.isoformat(),
+                "status": "retrying",
+                "target_serial": lifepay_mock.demo.printers[0],
+                "attempts": 1,
+                "next_attempt_at": (requested + timedelta(minutes=1)).isoformat(),
+            }
+        ],
+    )
     assert await hass.config_entries.async_setup(mock_entry.entry_id)
     await hass.async_block_till_done(wait_background_tasks=True)
     await settle(hass, lifepay_mock)

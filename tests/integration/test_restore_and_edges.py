@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from homeassistant.components import cloud
@@ -19,7 +19,7 @@ from custom_components.lifepay import jobs as jobs_module
 from custom_components.lifepay.api import LifePayValidationError
 from custom_components.lifepay.jobs import JobBook, JobStatus
 
-from .conftest import printer_subentry
+from .conftest import printer_id_of, printer_subentry, save_jobs
 
 if TYPE_CHECKING:
     from mock_lifepay.pytest_plugin import MockHandle
@@ -147,33 +147,24 @@ async def test_saved_jobs_win_over_the_restored_state(
     hass: HomeAssistant,
     mock_entry: MockConfigEntry,
     lifepay_mock: MockHandle,
-    hass_storage: dict[str, object],
+    hass_storage: dict[str, Any],
     ha_url: str,
 ) -> None:
-    printer_id = next(
-        s.subentry_id
-        for s in mock_entry.subentries.values()
-        if s.unique_id == lifepay_mock.demo.printers[0]
-    )
-    now = datetime.now(UTC)
     mock_restore_cache(hass, [State(STATUS, "processed", {"uuid": "old"})])
-    hass_storage[f"lifepay.{mock_entry.entry_id}.jobs"] = {
-        "version": 1,
-        "minor_version": 1,
-        "key": f"lifepay.{mock_entry.entry_id}.jobs",
-        "data": {
-            "jobs": [
-                {
-                    "printer_id": printer_id,
-                    "ext_id": "newer",
-                    "token": "t",
-                    "requested_at": now.isoformat(),
-                    "status": "accepted",
-                    "uuid": "u-2",
-                }
-            ]
-        },
-    }
+    save_jobs(
+        hass_storage,
+        mock_entry,
+        [
+            {
+                "printer_id": printer_id_of(mock_entry, lifepay_mock.demo.printers[0]),
+                "ext_id": "newer",
+                "token": "t",
+                "requested_at": datetime.now(UTC).isoformat(),
+                "status": "accepted",
+                "uuid": "u-2",
+            }
+        ],
+    )
     assert await hass.config_entries.async_setup(mock_entry.entry_id)
     await hass.async_block_till_done()
     state = hass.states.get(STATUS)
