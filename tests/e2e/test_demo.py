@@ -3,13 +3,15 @@
 Starts scripts/lifepay_demo.py (what scripts/develop runs) on free ports with a fresh config
 folder, clicks Print X-report on the dashboard and waits for the page to show the result, then
 takes the printer offline through the mock's control API and sees awaiting retry, then processed.
-The screenshots in docs/images/ come from here.
+The screenshots in docs/images/ come from here: every run takes them (into the test's temporary
+folder); `LIFEPAY_UPDATE_SCREENSHOTS=1` also writes them to docs/images/ for the README.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import os
 import re
 import shutil
 import signal
@@ -124,7 +126,16 @@ async def press_and_wait(page: Page, expected: list[str]) -> None:
         )
 
 
-async def test_print_from_the_dashboard(demo: Demo, browser: Browser) -> None:
+@pytest.fixture
+def images(tmp_path: Path) -> Path:
+    """Where screenshots go: docs/images/ when asked to refresh them, else a temporary folder."""
+    if os.environ.get("LIFEPAY_UPDATE_SCREENSHOTS") == "1":
+        IMAGES.mkdir(parents=True, exist_ok=True)
+        return IMAGES
+    return tmp_path
+
+
+async def test_print_from_the_dashboard(demo: Demo, browser: Browser, images: Path) -> None:
     page = await browser.new_page(viewport={"width": 1100, "height": 560})
     await page.goto(f"{demo.ha_url}/lovelace-lifepay/printers")
     card = page.locator("hui-entities-card", has_text="Shop till")
@@ -137,8 +148,8 @@ async def test_print_from_the_dashboard(demo: Demo, browser: Browser) -> None:
     assert [d["status"] for d in documents] == ["processed"]
     assert [c["http_status"] for c in documents[0]["callbacks"]] == [200]
     await expect(card.locator("hui-sensor-entity-row").nth(1)).not_to_contain_text("Unknown")
-    IMAGES.mkdir(parents=True, exist_ok=True)
-    await page.screenshot(path=IMAGES / "dashboard.png")
+    await page.screenshot(path=images / "dashboard.png")
+    assert (images / "dashboard.png").stat().st_size > 10_000
 
     # The printer goes offline: the next report waits, then prints when it is back.
     await control(
@@ -160,4 +171,4 @@ async def test_print_from_the_dashboard(demo: Demo, browser: Browser) -> None:
     mock_page = await browser.new_page(viewport={"width": 1100, "height": 900})
     await mock_page.goto(demo.mock_url + "/")
     await expect(mock_page.get_by_text("X-report").first).to_be_visible()
-    await mock_page.screenshot(path=IMAGES / "mock.png")
+    await mock_page.screenshot(path=images / "mock.png")
