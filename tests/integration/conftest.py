@@ -105,3 +105,8 @@ def save_jobs(
     """Jobs as the print queue saves them, as if left by an earlier run of Home Assistant."""
     key = f"{DOMAIN}.{entry.entry_id}.jobs"
     hass_storage[key] = {"version": 1, "minor_version": 1, "key": key, "data": {"jobs": jobs}}
+
+
+async def press(hass: HomeAssistant, entity_id: str = "button.till_1_print_x_report") -> None:
+    """Press a Print X-report button, as a person would."""
+    await hass.services.async_call("button", "press", {"entity_id": entity_id}, blocking=True)

@@ -5,8 +5,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import pytest
-from homeassistant.components.button import DOMAIN as BUTTON_DOMAIN
-from homeassistant.components.button import SERVICE_PRESS
 from homeassistant.config_entries import SOURCE_REAUTH
 from homeassistant.const import ATTR_ENTITY_ID
 from homeassistant.core import HomeAssistant
@@ -18,7 +16,7 @@ from custom_components.lifepay.const import DOMAIN
 from mock_lifepay import DocumentStatus, PrinterState
 from mock_lifepay.faults import Fault, FaultKind
 
-from .conftest import settle
+from .conftest import press, settle
 
 if TYPE_CHECKING:
     from mock_lifepay.pytest_plugin import MockHandle
@@ -26,12 +24,6 @@ if TYPE_CHECKING:
 BUTTON = "button.till_1_print_x_report"
 STATUS = "sensor.till_1_x_report_status"
 LAST = "sensor.till_1_last_x_report"
-
-
-async def press(hass: HomeAssistant, entity_id: str = BUTTON) -> None:
-    await hass.services.async_call(
-        BUTTON_DOMAIN, SERVICE_PRESS, {ATTR_ENTITY_ID: entity_id}, blocking=True
-    )
 
 
 async def test_press_prints_and_the_callback_sets_processed(

@@ -17,18 +17,12 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry, async_
 from custom_components.lifepay.const import CONF_GIVE_UP_MINUTES, DOMAIN
 from mock_lifepay.faults import Fault, FaultKind
 
-from .conftest import printer_id_of, save_jobs, settle
+from .conftest import press, printer_id_of, save_jobs, settle
 
 if TYPE_CHECKING:
     from mock_lifepay.pytest_plugin import MockHandle
 
 STATUS = "sensor.till_1_x_report_status"
-
-
-async def press(hass: HomeAssistant) -> None:
-    await hass.services.async_call(
-        "button", "press", {"entity_id": "button.till_1_print_x_report"}, blocking=True
-    )
 
 
 async def advance(
