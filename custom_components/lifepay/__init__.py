@@ -16,8 +16,8 @@ from homeassistant.helpers.typing import ConfigType
 
 from .account import ISSUE_ACCESS_DENIED, ISSUE_CLOUD_PRINT_DISABLED, LifePayAccount, issue_id
 from .api import DEFAULT_BASE_URL, LifePayClient
-from .const import CONF_GIVE_UP_MINUTES, CONF_LOGIN, DOMAIN, MANUFACTURER
-from .queue import DEFAULT_GIVE_UP_MINUTES, job_store
+from .const import CONF_CONFIRM_HOURS, CONF_GIVE_UP_MINUTES, CONF_LOGIN, DOMAIN, MANUFACTURER
+from .queue import DEFAULT_CONFIRM_HOURS, DEFAULT_GIVE_UP_MINUTES, job_store
 from .services import async_setup_services
 from .webhook import (
     ISSUE_LOCAL_CALLBACK_URL,
@@ -51,8 +51,14 @@ async def async_setup_entry(hass: HomeAssistant, entry: LifePayConfigEntry) -> b
         login=entry.data[CONF_LOGIN],
         base_url=entry.data.get(CONF_URL, DEFAULT_BASE_URL),
     )
-    give_up = timedelta(minutes=entry.options.get(CONF_GIVE_UP_MINUTES, DEFAULT_GIVE_UP_MINUTES))
-    account = LifePayAccount(hass, entry, client, give_up)
+    options = entry.options
+    account = LifePayAccount(
+        hass,
+        entry,
+        client,
+        give_up_after=timedelta(minutes=options.get(CONF_GIVE_UP_MINUTES, DEFAULT_GIVE_UP_MINUTES)),
+        confirm_within=timedelta(hours=options.get(CONF_CONFIRM_HOURS, DEFAULT_CONFIRM_HOURS)),
+    )
     account.queue.callback_url = await async_callback_url(hass, entry)
     # Saved jobs first: a callback for one may arrive as soon as the webhook exists.
     await account.queue.async_load()

@@ -58,14 +58,21 @@ class LifePayAccount:
         entry: ConfigEntry,
         client: LifePayClient,
         give_up_after: timedelta,
+        confirm_within: timedelta,
     ) -> None:
         self.hass = hass
         self.entry = entry
         self.client = client
         self.queue = PrintQueue(
-            hass, entry, client, give_up_after, on_final_error=self._retry_refused
+            hass,
+            entry,
+            client,
+            give_up_after,
+            confirm_within=confirm_within,
+            on_final_error=self._retry_refused,
         )
         self.jobs = self.queue.jobs
+        self._unknown_status_words: set[str | None] = set()
         self.printers = {
             subentry.subentry_id: Printer.from_subentry(subentry)
             for subentry in entry.subentries.values()
@@ -115,6 +122,17 @@ class LifePayAccount:
         if job.status is not JobStatus.RETRYING:
             self._clear_issues()
         return PrintResult(uuid=job.uuid, ext_id=job.ext_id, test=False), job
+
+    def warn_unknown_status(self, word: str | None) -> None:
+        """Say once per word that LifePay sent a status this integration does not know."""
+        if word in self._unknown_status_words:
+            return
+        self._unknown_status_words.add(word)
+        LOGGER.warning(
+            "LifePay reported status %r, which this integration does not know; the report "
+            "keeps its last known state and the word is shown in the lifepay_status attribute",
+            word,
+        )
 
     def _retry_refused(self, error: LifePayError, job: PrintJob) -> None:
         """A retry met a final answer: the same re-authentication or repair as a first try."""

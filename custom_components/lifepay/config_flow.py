@@ -43,6 +43,7 @@ from .api.validation import check_serial
 from .const import (
     ANY_PRINTER,
     CONF_ADVANCED,
+    CONF_CONFIRM_HOURS,
     CONF_GIVE_UP_MINUTES,
     CONF_LOGIN,
     CONF_SERIAL,
@@ -51,10 +52,12 @@ from .const import (
 )
 from .const import SUBENTRY_PRINTER as PRINTER
 from .errors import field_details
-from .queue import DEFAULT_GIVE_UP_MINUTES
+from .queue import DEFAULT_CONFIRM_HOURS, DEFAULT_GIVE_UP_MINUTES
 
 MIN_GIVE_UP_MINUTES = 10
 MAX_GIVE_UP_MINUTES = 7 * 24 * 60
+MIN_CONFIRM_HOURS = 1
+MAX_CONFIRM_HOURS = 7 * 24
 
 PASSWORD = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
 URL = TextSelector(TextSelectorConfig(type=TextSelectorType.URL))
@@ -199,28 +202,35 @@ class LifePayConfigFlow(ConfigFlow, domain=DOMAIN):
 
 
 class LifePayOptionsFlow(OptionsFlow):
-    """How long to keep retrying a request LifePay does not answer."""
+    """How long to keep retrying a request LifePay does not answer, and to wait for callbacks."""
 
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         if user_input is not None:
             return self.async_create_entry(data=user_input)
-        current = self.config_entry.options.get(CONF_GIVE_UP_MINUTES, DEFAULT_GIVE_UP_MINUTES)
+        options = self.config_entry.options
         return self.async_show_form(
             step_id="init",
             data_schema=vol.Schema(
                 {
-                    vol.Required(CONF_GIVE_UP_MINUTES, default=current): NumberSelector(
-                        NumberSelectorConfig(
-                            min=MIN_GIVE_UP_MINUTES,
-                            max=MAX_GIVE_UP_MINUTES,
-                            step=1,
-                            mode=NumberSelectorMode.BOX,
-                            unit_of_measurement="min",
-                        )
-                    )
+                    vol.Required(
+                        CONF_GIVE_UP_MINUTES,
+                        default=options.get(CONF_GIVE_UP_MINUTES, DEFAULT_GIVE_UP_MINUTES),
+                    ): _whole_number(MIN_GIVE_UP_MINUTES, MAX_GIVE_UP_MINUTES, "min"),
+                    vol.Required(
+                        CONF_CONFIRM_HOURS,
+                        default=options.get(CONF_CONFIRM_HOURS, DEFAULT_CONFIRM_HOURS),
+                    ): _whole_number(MIN_CONFIRM_HOURS, MAX_CONFIRM_HOURS, "h"),
                 }
             ),
         )
+
+
+def _whole_number(low: int, high: int, unit: str) -> NumberSelector:
+    return NumberSelector(
+        NumberSelectorConfig(
+            min=low, max=high, step=1, mode=NumberSelectorMode.BOX, unit_of_measurement=unit
+        )
+    )
 
 
 class PrinterSubentryFlow(ConfigSubentryFlow):

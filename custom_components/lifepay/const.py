@@ -12,6 +12,7 @@ CONF_LOGIN: Final = "login"
 CONF_SERIAL: Final = "serial"
 CONF_ADVANCED: Final = "advanced"
 CONF_GIVE_UP_MINUTES: Final = "give_up_minutes"
+CONF_CONFIRM_HOURS: Final = "confirm_hours"
 
 SUBENTRY_PRINTER: Final = "printer"
 ANY_PRINTER: Final = "any"

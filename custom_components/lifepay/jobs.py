@@ -25,7 +25,7 @@ FINISHED_JOBS_KEPT = 200
 
 
 class JobStatus(StrEnum):
-    """What the status sensor shows."""
+    """What the status sensor shows. The values are stable: automations compare with them."""
 
     PENDING = "pending"
     """Saved and being sent to LifePay for the first time."""
@@ -42,12 +42,27 @@ class JobStatus(StrEnum):
     """LifePay refused the request with a final answer."""
     FAILED = "failed"
     """LifePay never answered within the give-up window; nothing more is sent."""
+    UNCONFIRMED = "unconfirmed"
+    """LifePay took it, but no callback came within the confirmation window."""
+    SENT = "sent"
+    """LifePay took it, and no callback can come: Home Assistant had no URL to give."""
 
 
 FINAL_STATUSES = frozenset(
-    {JobStatus.PROCESSED, JobStatus.ERROR, JobStatus.REJECTED, JobStatus.FAILED}
+    {
+        JobStatus.PROCESSED,
+        JobStatus.ERROR,
+        JobStatus.REJECTED,
+        JobStatus.FAILED,
+        JobStatus.UNCONFIRMED,
+        JobStatus.SENT,
+    }
 )
 SENDING_STATUSES = frozenset({JobStatus.PENDING, JobStatus.RETRYING})
+AWAITING_CALLBACK_STATUSES = frozenset({JobStatus.ACCEPTED, JobStatus.AWAITING_RETRY})
+"""LifePay has the document and owes a callback about it."""
+CORRECTABLE_STATUSES = frozenset({JobStatus.FAILED, JobStatus.UNCONFIRMED, JobStatus.SENT})
+"""Ends Home Assistant reached without LifePay's word; a callback that comes after all wins."""
 _FROM_CALLBACK = {
     DocumentStatus.PROCESSED: JobStatus.PROCESSED,
     DocumentStatus.AWAITING_RETRY: JobStatus.AWAITING_RETRY,
@@ -65,6 +80,10 @@ class ForgedCallbackError(Exception):
 
 def _time(value: str | None) -> datetime | None:
     return dt_util.parse_datetime(value) if value else None
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
 
 
 @dataclass(slots=True)
@@ -85,6 +104,10 @@ class PrintJob:
     user_data: JsonValue = None
     attempts: int = 0
     next_attempt_at: datetime | None = None
+    confirm_by: datetime | None = None
+    """When LifePay's callback is due at the latest; past it the job is unconfirmed."""
+    lifepay_status: str | None = None
+    """The status word of LifePay's latest callback, exactly as sent."""
 
     @property
     def final(self) -> bool:
@@ -101,7 +124,9 @@ class PrintJob:
             "code": self.code,
             "message": self.message,
             "attempts": self.attempts,
-            "next_attempt_at": self.next_attempt_at.isoformat() if self.next_attempt_at else None,
+            "next_attempt_at": _iso(self.next_attempt_at),
+            "confirm_by": _iso(self.confirm_by),
+            "lifepay_status": self.lifepay_status,
             "requested_at": self.requested_at.isoformat(),
             "updated_at": self.updated_at.isoformat(),
         }
@@ -120,7 +145,9 @@ class PrintJob:
             "message": self.message,
             "user_data": self.user_data,
             "attempts": self.attempts,
-            "next_attempt_at": self.next_attempt_at.isoformat() if self.next_attempt_at else None,
+            "next_attempt_at": _iso(self.next_attempt_at),
+            "confirm_by": _iso(self.confirm_by),
+            "lifepay_status": self.lifepay_status,
         }
 
     @classmethod
@@ -140,6 +167,8 @@ class PrintJob:
             user_data=data.get("user_data"),
             attempts=data.get("attempts", 0),
             next_attempt_at=_time(data.get("next_attempt_at")),
+            confirm_by=_time(data.get("confirm_by")),
+            lifepay_status=data.get("lifepay_status"),
         )
 
 
@@ -153,6 +182,7 @@ class JobBook:
     jobs: dict[str, PrintJob] = field(default_factory=dict)
     on_change: Callable[[], None] = lambda: None
     _by_uuid: dict[str, PrintJob] = field(default_factory=dict)
+    _by_token: dict[str, PrintJob] = field(default_factory=dict)
     _latest: dict[str, PrintJob] = field(default_factory=dict)
     _last_success: dict[str, datetime] = field(default_factory=dict)
     _listeners: dict[str, list[Callable[[], None]]] = field(default_factory=dict)
@@ -167,6 +197,7 @@ class JobBook:
         for raw in data.get("jobs", []):
             job = PrintJob.from_dict(raw)
             self.jobs[job.ext_id] = job
+            self._by_token[job.token] = job
             if job.uuid is not None:
                 self._by_uuid[job.uuid] = job
             self._remember(job)
@@ -197,6 +228,7 @@ class JobBook:
             user_data=user_data,
         )
         self.jobs[job.ext_id] = job
+        self._by_token[job.token] = job
         self._prune()
         self._changed(job)
         return job, True
@@ -208,12 +240,15 @@ class JobBook:
         self._changed(job)
 
     @callback
-    def accepted(self, job: PrintJob, uuid: str) -> None:
+    def accepted(self, job: PrintJob, uuid: str, confirm_by: datetime | None) -> None:
+        """LifePay took the job; ``confirm_by`` is ``None`` when no callback can come."""
         job.uuid = uuid
         job.next_attempt_at = None
         self._by_uuid[uuid] = job
-        if job.status in SENDING_STATUSES or job.status is JobStatus.FAILED:
-            self._update(job, JobStatus.ACCEPTED, code=0, message=None)
+        if job.status in SENDING_STATUSES or job.status in CORRECTABLE_STATUSES:
+            job.confirm_by = confirm_by
+            status = JobStatus.ACCEPTED if confirm_by is not None else JobStatus.SENT
+            self._update(job, status, code=0, message=None)
         else:  # a callback came first and already said more
             self._changed(job)
 
@@ -233,32 +268,71 @@ class JobBook:
         self._update(job, JobStatus.FAILED, code=None, message=message)
 
     @callback
-    def apply_callback(self, notification: CallbackNotification) -> PrintJob:
-        """Apply a callback; raises when it names no job of ours or carries a wrong secret."""
+    def unconfirmed(self, job: PrintJob) -> None:
+        """No callback came in time; a later one still corrects it."""
+        if job.status in AWAITING_CALLBACK_STATUSES:
+            job.confirm_by = None
+            self._update(job, JobStatus.UNCONFIRMED, message=job.message)
+
+    @callback
+    def find_authentic(self, notification: CallbackNotification) -> PrintJob:
+        """The job a callback is about, if it carries that job's secret.
+
+        Looked up by uuid, by ext_id, or by the secret itself when LifePay named neither.
+        Raises :class:`UnknownJobError` or :class:`ForgedCallbackError`.
+        """
+        token = _token_of(notification.callback_data)
         job = None
         if notification.uuid is not None:
             job = self._by_uuid.get(notification.uuid)
         if job is None and notification.ext_id is not None:
             job = self.jobs.get(notification.ext_id)
+        if job is None and notification.uuid is None and notification.ext_id is None:
+            job = self._by_token.get(token)
         if job is None:
             raise UnknownJobError
-        token = ""
-        if isinstance(notification.callback_data, dict):
-            sent = notification.callback_data.get("token")
-            token = sent if isinstance(sent, str) else ""
         if not hmac.compare_digest(token.encode(), job.token.encode()):
             raise ForgedCallbackError
         if notification.uuid is not None and job.uuid not in (None, notification.uuid):
             raise ForgedCallbackError
+        return job
+
+    @callback
+    def apply_callback(
+        self, job: PrintJob, notification: CallbackNotification, confirm_by: datetime
+    ) -> bool:
+        """Apply an authentic callback to its job; ``False`` when its status word is unknown.
+
+        An unknown word is recorded as sent, and the job keeps its last known state. A job
+        LifePay still works on must hear again by ``confirm_by``.
+        """
         if job.uuid is None and notification.uuid is not None:
             job.uuid = notification.uuid
             self._by_uuid[notification.uuid] = job
-        # A late or repeated callback never moves a finished job backwards; one the queue gave
-        # up on is the exception: LifePay did get it after all, and says what became of it.
-        if not job.final or job.status is JobStatus.FAILED:
+        job.lifepay_status = notification.status_word
+        if notification.status is None:
+            if job.status in AWAITING_CALLBACK_STATUSES:
+                job.confirm_by = confirm_by
+            self._changed(job)
+            return False
+        # A late or repeated callback never moves a finished job backwards, except an end Home
+        # Assistant reached alone (gave up, no confirmation): LifePay says what became of it.
+        if not job.final or job.status in CORRECTABLE_STATUSES:
             job.next_attempt_at = None
-            self._update(job, _FROM_CALLBACK[notification.status], message=notification.message)
-        return job
+            status = _FROM_CALLBACK[notification.status]
+            job.confirm_by = confirm_by if status in AWAITING_CALLBACK_STATUSES else None
+            self._update(job, status, message=notification.message or None)
+        else:
+            self._changed(job)
+        return True
+
+    def awaiting_callback(self) -> list[PrintJob]:
+        """Jobs LifePay owes a callback about, with a deadline for it."""
+        return [
+            job
+            for job in self.jobs.values()
+            if job.status in AWAITING_CALLBACK_STATUSES and job.confirm_by is not None
+        ]
 
     # --- reading ----------------------------------------------------------------------------
 
@@ -314,5 +388,15 @@ class JobBook:
         finished = [job for job in self.jobs.values() if job.final]
         for job in finished[: max(0, len(finished) - FINISHED_JOBS_KEPT)]:
             del self.jobs[job.ext_id]
+            self._by_token.pop(job.token, None)
             if job.uuid is not None:
                 self._by_uuid.pop(job.uuid, None)
+
+
+def _token_of(callback_data: JsonValue) -> str:
+    """The job's secret from what LifePay echoed back; empty when there is none."""
+    if isinstance(callback_data, dict):
+        token = callback_data.get("token")
+        if isinstance(token, str):
+            return token
+    return ""

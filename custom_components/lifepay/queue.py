@@ -3,7 +3,14 @@
 A job is saved before its first try. A transport failure (no HTTP 200) schedules the same
 request, with the same ext_id, on LifePay's schedule (1, 3, 5 minutes, then every 10); a final
 answer (a non-zero code) ends it. Jobs still to be sent survive restarts and reloads: loading
-the queue schedules them again. After the give-up window a job ends as failed.
+the queue schedules them again. After the give-up window a job ends as failed; a job LifePay
+took but never reported on ends as unconfirmed after the confirmation window.
+
+What is written at once, before anyone is told: a new job (before it is sent), LifePay's answer
+(before the action returns), a callback (before LifePay gets its 200), and every end the queue
+reaches on its own. Only the try counter and the time of the next try are saved with a short
+delay: a job lost there is still pending after a restart and is sent again with the same
+ext_id, which LifePay answers with the first document, so nothing prints twice.
 """
 
 from __future__ import annotations
@@ -18,13 +25,22 @@ from homeassistant.helpers.event import async_track_point_in_utc_time
 from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
 
-from .api import JsonValue, LifePayClient, LifePayError, LifePayTransportError, RetrySchedule
+from .api import (
+    CallbackNotification,
+    JsonValue,
+    LifePayClient,
+    LifePayError,
+    LifePayTransportError,
+    RetrySchedule,
+)
 from .const import DOMAIN, LOGGER
-from .jobs import SENDING_STATUSES, JobBook, PrintJob
+from .jobs import AWAITING_CALLBACK_STATUSES, SENDING_STATUSES, JobBook, PrintJob
 
 STORAGE_VERSION = 1
 SAVE_DELAY = 1.0  # seconds; changes after the first save are batched
 DEFAULT_GIVE_UP_MINUTES = 120
+DEFAULT_CONFIRM_HOURS = 12
+"""LifePay's payment notifications are retried for about 5.5 hours; give callbacks twice that."""
 
 
 def job_store(hass: HomeAssistant, entry_id: str) -> Store[dict[str, Any]]:
@@ -41,6 +57,7 @@ class PrintQueue:
         client: LifePayClient,
         give_up_after: timedelta,
         *,
+        confirm_within: timedelta = timedelta(hours=DEFAULT_CONFIRM_HOURS),
         on_final_error: Callable[[LifePayError, PrintJob], None] = lambda _error, _job: None,
         schedule: RetrySchedule | None = None,
     ) -> None:
@@ -48,12 +65,14 @@ class PrintQueue:
         self.entry = entry
         self.client = client
         self.give_up_after = give_up_after
+        self.confirm_within = confirm_within
         self.on_final_error = on_final_error
         self.schedule = schedule or RetrySchedule()
         self.callback_url: str | None = None
         self.store = job_store(hass, entry.entry_id)
         self.jobs = JobBook(on_change=self._save_later)
         self._timers: dict[str, CALLBACK_TYPE] = {}
+        self._deadlines: dict[str, CALLBACK_TYPE] = {}
 
     async def async_load(self) -> None:
         """Restore saved jobs and schedule those still to be sent."""
@@ -61,14 +80,40 @@ class PrintQueue:
             self.jobs.load(data)
         for job in self.jobs.unfinished():
             self._schedule(job, job.next_attempt_at or dt_util.utcnow())
+        for job in self.jobs.awaiting_callback():
+            self._expect_callback(job)
 
     async def async_unload(self) -> None:
         """Cancel every timer and write the jobs out; nothing keeps running."""
-        for cancel in self._timers.values():
+        for cancel in [*self._timers.values(), *self._deadlines.values()]:
             cancel()
         self._timers.clear()
+        self._deadlines.clear()
         self.jobs.on_change = lambda: None
+        await self.async_save()
+
+    async def async_save(self) -> None:
+        """Write the jobs now (replacing any delayed write); raises when the disk refuses."""
         await self.store.async_save(self.jobs.as_dict())
+
+    async def async_apply_callback(
+        self, notification: CallbackNotification
+    ) -> tuple[PrintJob, bool]:
+        """Apply an authentic callback and write it down; raises for one that is not.
+
+        Returns the job and whether its status word meant something we know (when not, the
+        job kept its state and only the word was recorded).
+        """
+        job = self.jobs.find_authentic(notification)
+        # While LifePay still works on it (the printer waits), a fresh window from its last word.
+        applied = self.jobs.apply_callback(
+            job, notification, confirm_by=dt_util.utcnow() + self.confirm_within
+        )
+        self._expect_callback(job)
+        if job.status not in SENDING_STATUSES:
+            self._cancel_timer(job)
+        await self.async_save()
+        return job, applied
 
     async def async_submit(
         self,
@@ -86,7 +131,7 @@ class PrintQueue:
         job, new = self.jobs.new_job(printer_id, target_serial, ext_id, user_data)
         self._cancel_timer(job)
         if new:
-            await self.store.async_save(self.jobs.as_dict())  # on disk before anything is sent
+            await self.async_save()  # on disk before anything is sent
         # A repeated ext_id asks again: LifePay answers with the first document.
         await self._try(job, raise_final=True)
         return job
@@ -101,19 +146,23 @@ class PrintQueue:
                 callback_data=job.callback_data(),
             )
         except LifePayTransportError as err:
-            self._retry_later(job, err)
+            await self._retry_later(job, err)
         except LifePayError as err:
             if job.status in SENDING_STATUSES:
                 self.jobs.rejected(job, err)
+                await self.async_save()
             if raise_final:
                 raise
             LOGGER.warning("LifePay refused X-report %s on retry: %s", job.ext_id, err)
             self.on_final_error(err, job)
         else:
             assert result.uuid is not None  # noqa: S101 - the client checks it outside test mode
-            self.jobs.accepted(job, result.uuid)
+            confirm_by = dt_util.utcnow() + self.confirm_within if self.callback_url else None
+            self.jobs.accepted(job, result.uuid, confirm_by)
+            self._expect_callback(job)
+            await self.async_save()
 
-    def _retry_later(self, job: PrintJob, error: LifePayError) -> None:
+    async def _retry_later(self, job: PrintJob, error: LifePayError) -> None:
         if job.status not in SENDING_STATUSES:
             return  # a callback already told us what became of it
         next_attempt = dt_util.utcnow() + self.schedule.delay_after(max(job.attempts, 1))
@@ -124,6 +173,7 @@ class PrintQueue:
             )
             LOGGER.error("Gave up X-report %s: %s", job.ext_id, message)
             self.jobs.failed(job, message)
+            await self.async_save()
             return
         LOGGER.info(
             "X-report %s: %s; trying again at %s", job.ext_id, error, next_attempt.isoformat()
@@ -150,6 +200,35 @@ class PrintQueue:
 
     def _cancel_timer(self, job: PrintJob) -> None:
         if (cancel := self._timers.pop(job.ext_id, None)) is not None:
+            cancel()
+
+    def _expect_callback(self, job: PrintJob) -> None:
+        """End the job as unconfirmed if LifePay's callback has not come by ``confirm_by``."""
+        self._cancel_deadline(job)
+        if job.confirm_by is None:
+            return
+
+        @callback
+        def expire(_now: datetime) -> None:
+            self._deadlines.pop(job.ext_id, None)
+            if job.status not in AWAITING_CALLBACK_STATUSES:
+                return
+            LOGGER.warning(
+                "No callback from LifePay about X-report %s since %s; shown as unconfirmed",
+                job.ext_id,
+                job.updated_at.isoformat(),
+            )
+            self.jobs.unconfirmed(job)
+            self.entry.async_create_background_task(
+                self.hass, self.async_save(), f"{DOMAIN} save {job.ext_id}"
+            )
+
+        self._deadlines[job.ext_id] = async_track_point_in_utc_time(
+            self.hass, expire, job.confirm_by
+        )
+
+    def _cancel_deadline(self, job: PrintJob) -> None:
+        if (cancel := self._deadlines.pop(job.ext_id, None)) is not None:
             cancel()
 
     def _save_later(self) -> None:

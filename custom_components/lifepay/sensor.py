@@ -37,6 +37,8 @@ _JOB_ATTRIBUTES = (
     "message",
     "attempts",
     "next_attempt_at",
+    "confirm_by",
+    "lifepay_status",
     "requested_at",
     "updated_at",
 )

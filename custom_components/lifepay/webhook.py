@@ -11,6 +11,7 @@ from homeassistant.components import webhook
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import CONF_URL, CONF_WEBHOOK_ID
 from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.network import NoURLAvailableError
 
@@ -110,23 +111,33 @@ def async_register_webhook(hass: HomeAssistant, account: LifePayAccount) -> None
 
 
 async def handle_callback(account: LifePayAccount, request: web.Request) -> web.Response:
-    """Apply one callback. Anything we cannot trust gets a 4xx and changes nothing."""
+    """Apply one callback, and acknowledge it only once it is on disk.
+
+    Anything that does not carry a job's secret gets a 4xx and changes nothing. An authentic
+    callback always gets its 200, whatever its shape or status word, so LifePay stops sending it.
+    """
     body = await request.content.read(MAX_CALLBACK_BYTES + 1)
     if len(body) > MAX_CALLBACK_BYTES:
         return web.Response(status=HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
     try:
         notification = parse_callback(body, request.headers.get("Content-Type"))
     except LifePayCallbackError as err:
-        LOGGER.warning("Ignored a malformed LifePay callback: %s", err)
+        LOGGER.warning("Ignored a LifePay callback with no document in it: %s", err)
         return web.Response(status=HTTPStatus.BAD_REQUEST, text="malformed callback")
     try:
-        job = account.jobs.apply_callback(notification)
+        job, understood = await account.queue.async_apply_callback(notification)
     except UnknownJobError:
         LOGGER.warning("Ignored a LifePay callback about an unknown document")
         return web.Response(status=HTTPStatus.NOT_FOUND, text="unknown document")
     except ForgedCallbackError:
         LOGGER.warning("Ignored a LifePay callback with a wrong secret")
         return web.Response(status=HTTPStatus.FORBIDDEN, text="forbidden")
+    except (OSError, HomeAssistantError) as err:
+        # Not on disk: no 200, so that LifePay sends it again.
+        LOGGER.error("Could not save a LifePay callback, asking LifePay to repeat it: %s", err)
+        return web.Response(status=HTTPStatus.INTERNAL_SERVER_ERROR, text="not saved")
+    if not understood:
+        account.warn_unknown_status(notification.status_word)
     LOGGER.debug("X-report %s is now %s", job.ext_id, job.status)
     printer = account.printers.get(job.printer_id)
     account.hass.bus.async_fire(
@@ -135,10 +146,12 @@ async def handle_callback(account: LifePayAccount, request: web.Request) -> web.
             "printer": printer.name if printer else None,
             "serial": printer.serial if printer else None,
             "status": job.status.value,
+            "lifepay_status": notification.status_word,
             "uuid": job.uuid,
             "ext_id": job.ext_id,
-            "message": job.message,
+            "message": notification.message or None,
             "callback_data": job.user_data,
+            "extra": notification.extra,
         },
     )
     return web.Response(text="OK")

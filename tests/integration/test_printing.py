@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
+from unittest.mock import ANY
 
 import pytest
 from homeassistant.config_entries import SOURCE_REAUTH
@@ -114,10 +115,12 @@ async def test_action_returns_uuid_and_ext_id(
             "printer": "Till 1",
             "serial": lifepay_mock.demo.printers[0],
             "status": "processed",
+            "lifepay_status": "processed",
             "uuid": report["uuid"],
             "ext_id": "evening-1",
             "message": "Документ обработан.",
             "callback_data": {"shift": "evening"},
+            "extra": {"created_at": ANY, "updated_at": ANY},
         }
     ]
 

@@ -14,7 +14,7 @@ from homeassistant.exceptions import HomeAssistantError
 from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 
-from custom_components.lifepay.const import CONF_GIVE_UP_MINUTES, DOMAIN
+from custom_components.lifepay.const import CONF_CONFIRM_HOURS, CONF_GIVE_UP_MINUTES, DOMAIN
 from mock_lifepay.faults import Fault, FaultKind
 
 from .conftest import press, printer_id_of, save_jobs, settle
@@ -237,8 +237,9 @@ async def test_options_flow_sets_the_give_up_window(
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
     await hass.async_block_till_done()
-    assert loaded_entry.options == {CONF_GIVE_UP_MINUTES: 30}
+    assert loaded_entry.options == {CONF_GIVE_UP_MINUTES: 30, CONF_CONFIRM_HOURS: 12}
     assert loaded_entry.runtime_data.queue.give_up_after == timedelta(minutes=30)
+    assert loaded_entry.runtime_data.queue.confirm_within == timedelta(hours=12)
 
 
 async def test_overdue_job_is_sent_when_the_entry_loads(

@@ -132,7 +132,7 @@ def test_job_book_forgets_old_finished_jobs(monkeypatch: pytest.MonkeyPatch) -> 
     finished = []
     for number in range(5):
         job, _ = book.new_job("printer")
-        book.accepted(job, f"uuid-{number}")
+        book.accepted(job, f"uuid-{number}", None)
         book.rejected(job, LifePayValidationError("no", code=400))
         finished.append(job)
     pending, _ = book.new_job("printer")

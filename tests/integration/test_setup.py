@@ -51,6 +51,8 @@ async def test_setup_creates_account_and_printer_devices(
         "error",
         "rejected",
         "failed",
+        "unconfirmed",
+        "sent",
     ]
     # Nothing was printed or checked at start-up.
     assert lifepay_mock.mock.journal.entries() == []
@@ -119,7 +121,8 @@ async def test_no_callback_url_raises_a_repair_and_printing_still_works(
     (document,) = lifepay_mock.mock.backend.documents.values()
     assert document.callback_url is None
     assert document.status.value == "processed"
-    assert hass.states.get("sensor.till_1_x_report_status").state == "accepted"
+    # The request went out; with no URL to call back, nothing can confirm it.
+    assert hass.states.get("sensor.till_1_x_report_status").state == "sent"
 
     await hass.config_entries.async_remove(mock_entry.entry_id)
     assert ir.async_get(hass).async_get_issue(DOMAIN, issue_id) is None

@@ -9,9 +9,10 @@ from urllib.parse import urlencode
 import aiohttp
 import pytest
 from homeassistant.core import HomeAssistant
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
 
 from custom_components.lifepay.api.callback import MAX_CALLBACK_BYTES
+from custom_components.lifepay.const import DOMAIN, EVENT_X_REPORT
 from mock_lifepay import CallbackEncoding
 
 from .conftest import WEBHOOK_ID, settle
@@ -103,9 +104,7 @@ def forged(document: dict[str, Any]) -> dict[str, Any]:
             "ok-by-ext-id",
         ),
         (lambda d: b"{broken", "application/json", 400),
-        (lambda d: json.dumps(d | {"status": "printed"}).encode(), "application/json", 400),
         (lambda d: urlencode({"nodata": "1"}).encode(), "application/x-www-form-urlencoded", 400),
-        (lambda d: json.dumps(d).encode(), "text/plain", 400),
         (lambda d: b"x" * (MAX_CALLBACK_BYTES + 1), "application/json", 413),
     ],
 )
@@ -144,7 +143,7 @@ async def test_mismatched_uuid_with_right_secret_is_refused(
     job = runtime.jobs.jobs[document["ext_id"]]
     # Teach the book another job's uuid: a callback pairing it with this ext_id is forged.
     other, _ = runtime.jobs.new_job(job.printer_id)
-    runtime.jobs.accepted(other, "22222222-2222-4222-8222-222222222222")
+    runtime.jobs.accepted(other, "22222222-2222-4222-8222-222222222222", None)
     body = document | {"uuid": None, "ext_id": other.ext_id}
     status, _ = await post(ha_url, json.dumps(body).encode())
     assert status == 403
@@ -176,5 +175,146 @@ async def test_callback_before_the_answer_is_kept(
     }
     status, _ = await post(ha_url, json.dumps(body).encode())
     assert status == 200
-    runtime.jobs.accepted(job, "33333333-3333-4333-8333-333333333333")
+    runtime.jobs.accepted(job, "33333333-3333-4333-8333-333333333333", None)
     assert job.status.value == "awaiting_retry"
+
+
+async def test_lifepays_own_multipart_shape(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, lifepay_mock: MockHandle, ha_url: str
+) -> None:
+    """As GuzzleHttp's multipart option sends it: one field data, a boundary, no charset."""
+    document = await accepted_job(hass, lifepay_mock)
+    payload = json.dumps(document, ensure_ascii=False).encode()
+    body = (
+        b'--b0undary\r\nContent-Disposition: form-data; name="data"\r\n'
+        + f"Content-Length: {len(payload)}\r\n\r\n".encode()
+        + payload
+        + b"\r\n--b0undary--\r\n"
+    )
+    status, text = await post(ha_url, body, "multipart/form-data; boundary=b0undary")
+    assert (status, text) == (200, "OK")
+    await hass.async_block_till_done()
+    assert hass.states.get(STATUS).state == "processed"
+
+
+@pytest.mark.parametrize("content_type", ["text/plain", "application/octet-stream", ""])
+async def test_a_wrong_label_does_not_lose_the_message(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    lifepay_mock: MockHandle,
+    ha_url: str,
+    content_type: str,
+) -> None:
+    document = await accepted_job(hass, lifepay_mock)
+    status, _ = await post(ha_url, json.dumps({"data": document}).encode(), content_type)
+    assert status == 200
+    await hass.async_block_till_done()
+    assert hass.states.get(STATUS).state == "processed"
+
+
+@pytest.mark.parametrize(("word", "expected"), [("success", "processed"), ("fail", "error")])
+async def test_payment_style_status_words(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    lifepay_mock: MockHandle,
+    ha_url: str,
+    word: str,
+    expected: str,
+) -> None:
+    document = await accepted_job(hass, lifepay_mock)
+    status, _ = await post(ha_url, json.dumps(document | {"status": word}).encode())
+    assert status == 200
+    await hass.async_block_till_done()
+    state = hass.states.get(STATUS)
+    assert state.state == expected
+    assert state.attributes["lifepay_status"] == word
+
+
+async def test_unknown_status_word_is_kept_acknowledged_and_logged_once(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    lifepay_mock: MockHandle,
+    ha_url: str,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    events = async_capture_events(hass, EVENT_X_REPORT)
+    document = await accepted_job(hass, lifepay_mock)
+    body = document | {"status": "printing", "message": "Печатается", "fn": "9999078900004312"}
+    for _ in range(2):
+        status, _ = await post(ha_url, json.dumps(body, ensure_ascii=False).encode())
+        assert status == 200  # so that LifePay stops sending it
+    await hass.async_block_till_done()
+    state = hass.states.get(STATUS)
+    assert state.state == "accepted"  # the last state we understood
+    assert state.attributes["lifepay_status"] == "printing"
+    warnings = [
+        r for r in caplog.records if r.levelname == "WARNING" and "'printing'" in r.getMessage()
+    ]
+    assert len(warnings) == 1
+    assert [event.data["lifepay_status"] for event in events] == ["printing", "printing"]
+    assert events[0].data["status"] == "accepted"
+    assert events[0].data["message"] == "Печатается"
+    assert events[0].data["extra"] == {"fn": "9999078900004312"}
+
+    # A word we know still applies afterwards.
+    status, _ = await post(ha_url, json.dumps(document).encode())
+    await hass.async_block_till_done()
+    assert hass.states.get(STATUS).state == "processed"
+
+
+async def test_found_by_its_secret_when_lifepay_names_no_document(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, lifepay_mock: MockHandle, ha_url: str
+) -> None:
+    document = await accepted_job(hass, lifepay_mock)
+    body = {"status": "processed", "callback_data": document["callback_data"]}
+    status, _ = await post(ha_url, json.dumps(body).encode())
+    assert status == 200
+    await hass.async_block_till_done()
+    assert hass.states.get(STATUS).state == "processed"
+    # Without the secret, an anonymous callback names nothing of ours.
+    status, _ = await post(ha_url, json.dumps({"status": "error"}).encode())
+    assert status == 404
+
+
+async def test_the_callback_is_on_disk_before_lifepay_gets_its_200(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    lifepay_mock: MockHandle,
+    ha_url: str,
+    hass_storage: dict[str, Any],
+) -> None:
+    document = await accepted_job(hass, lifepay_mock)
+    key = f"{DOMAIN}.{loaded_entry.entry_id}.jobs"
+    status, _ = await post(ha_url, json.dumps(document).encode())
+    assert status == 200
+    # No time passes: a delayed save would not have run yet.
+    (saved,) = hass_storage[key]["data"]["jobs"]
+    assert (saved["ext_id"], saved["status"]) == (document["ext_id"], "processed")
+
+
+async def test_a_callback_that_cannot_be_saved_is_not_acknowledged(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    lifepay_mock: MockHandle,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The disk refuses once: no 200, so the mock (as LifePay) sends it again, and it sticks."""
+    store = loaded_entry.runtime_data.queue.store
+    real_save = store.async_save
+    refusals: list[str] = []
+
+    async def save_once_refused(data: dict[str, Any]) -> None:
+        if not refusals and any(job["status"] == "processed" for job in data["jobs"]):
+            refusals.append("disk full")
+            raise OSError(28, "No space left on device")
+        await real_save(data)
+
+    monkeypatch.setattr(store, "async_save", save_once_refused)
+    await hass.services.async_call(
+        "button", "press", {"entity_id": "button.till_1_print_x_report"}, blocking=True
+    )
+    await settle(hass, lifepay_mock)
+    (document,) = lifepay_mock.mock.backend.documents.values()
+    assert [attempt.http_status for attempt in document.callbacks] == [500, 200]
+    assert refusals == ["disk full"]
+    assert hass.states.get(STATUS).state == "processed"

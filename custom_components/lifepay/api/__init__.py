@@ -1,6 +1,6 @@
 """LifePay cloud-print client. Depends on aiohttp only, never on Home Assistant."""
 
-from .callback import parse_callback
+from .callback import parse_callback, status_of
 from .client import DEFAULT_BASE_URL, LifePayClient
 from .errors import (
     LifePayAccessDeniedError,
@@ -48,4 +48,5 @@ __all__ = [
     "call_until_answered",
     "new_ext_id",
     "parse_callback",
+    "status_of",
 ]

@@ -1,46 +1,86 @@
-"""Parse LifePay's callback notifications.
+"""Parse LifePay's callback notifications, as liberally as an authentic sender needs.
 
-LifePay does not document the callback format. Its other notification APIs, and public clients
-of the cloud-print API, POST one field ``data`` that holds a JSON document, either form-encoded
-(``data=<json>``) or as JSON (``{"data": {...}}``). A flat JSON document is accepted too. Unknown
-fields are ignored; anything else is refused with :class:`LifePayCallbackError`.
+LifePay does not document the callback format. Its own notification sender was seen posting
+``multipart/form-data`` with one field ``data`` that holds a JSON document; public receivers of
+the cloud-print API read the same field from a urlencoded form; JSON bodies (``{"data": ...}``
+or flat) are accepted too. The declared content type is tried first and the body is sniffed
+when that fails, so a missing or wrong label does not lose a message.
+
+Parsing only finds the document. Whether it is authentic (the per-job secret) and what its
+status word means is decided by the caller, so that an authentic callback is never refused for
+its shape: the status word is kept as sent, and :func:`status_of` maps the words we know.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from email.message import Message
+from email.parser import BytesParser
+from email.policy import HTTP
 from typing import Any, Final
 from urllib.parse import parse_qs
 
 from .errors import LifePayCallbackError
-from .models import CallbackNotification, DocumentStatus
+from .models import CallbackNotification, DocumentStatus, JsonValue
 
 FORM_CONTENT_TYPE: Final = "application/x-www-form-urlencoded"
 JSON_CONTENT_TYPE: Final = "application/json"
+MULTIPART_CONTENT_TYPE: Final = "multipart/form-data"
 MAX_CALLBACK_BYTES: Final = 64 * 1024
-_STATUS_VALUES: Final = frozenset(status.value for status in DocumentStatus)
+
+STATUS_WORDS: Final[dict[str, DocumentStatus]] = {
+    "processed": DocumentStatus.PROCESSED,
+    "awaiting_retry": DocumentStatus.AWAITING_RETRY,
+    "error": DocumentStatus.ERROR,
+    # LifePay's payment notifications, from the same sender, say success and fail.
+    "success": DocumentStatus.PROCESSED,
+    "fail": DocumentStatus.ERROR,
+}
+"""Status words with a known meaning, lower case; any other word is kept but not applied."""
+
+KNOWN_FIELDS: Final = frozenset(
+    {"uuid", "ext_id", "status", "message", "target_serial", "type", "callback_data"}
+)
+
+
+def status_of(word: str | None) -> DocumentStatus | None:
+    """The meaning of a callback's status word, or ``None`` when it has none we know."""
+    if word is None:
+        return None
+    return STATUS_WORDS.get(word.strip().lower())
 
 
 def parse_callback(body: bytes, content_type: str | None) -> CallbackNotification:
-    """Parse a callback body sent with ``content_type`` (parameters such as charset allowed)."""
+    """Find the notification in a callback body sent with ``content_type``.
+
+    Raises :class:`LifePayCallbackError` only when no JSON document can be found at all.
+    """
     if len(body) > MAX_CALLBACK_BYTES:
         raise LifePayCallbackError(f"Callback body is larger than {MAX_CALLBACK_BYTES} bytes")
+    mime = (content_type or "").split(";", 1)[0].strip().lower()
+    readers = [_READERS[mime]] if mime in _READERS else []
+    readers += [reader for reader in _sniffed_readers(body) if reader not in readers]
+    errors: list[str] = []
+    for reader in readers:
+        try:
+            document = reader(body, content_type or "")
+        except LifePayCallbackError as err:
+            errors.append(str(err))
+            continue
+        return _notification_from(document)
+    label = mime or "no content type"
+    raise LifePayCallbackError(f"No callback document in the body ({label}): {'; '.join(errors)}")
+
+
+# --- readers: body -> the JSON document ---------------------------------------------------------
+
+
+def _text(body: bytes) -> str:
     try:
-        text = body.decode("utf-8")
+        return body.decode("utf-8")
     except UnicodeDecodeError as err:
         raise LifePayCallbackError("Callback body is not UTF-8") from err
-
-    mime = (content_type or "").split(";", 1)[0].strip().lower()
-    if not mime:
-        # No declared type: a JSON document starts with "{", a form with a field name.
-        mime = JSON_CONTENT_TYPE if text.lstrip().startswith("{") else FORM_CONTENT_TYPE
-    if mime == FORM_CONTENT_TYPE:
-        document = _document_from_form(text)
-    elif mime == JSON_CONTENT_TYPE:
-        document = _document_from_json(text)
-    else:
-        raise LifePayCallbackError(f"Unsupported callback content type {mime!r}")
-    return _notification_from(document)
 
 
 def _loads_object(text: str, what: str) -> dict[str, Any]:
@@ -53,24 +93,60 @@ def _loads_object(text: str, what: str) -> dict[str, Any]:
     return value
 
 
-def _document_from_form(text: str) -> dict[str, Any]:
+def _from_fields(fields: dict[str, str]) -> dict[str, Any]:
+    """A form's ``data`` field, or the form's own fields when it sends them flat."""
+    if "data" in fields:
+        return _loads_object(fields["data"], "The callback's 'data' field")
+    if "uuid" in fields or "ext_id" in fields:
+        return dict(fields)
+    raise LifePayCallbackError("Callback form has no 'data' field")
+
+
+def _read_form(body: bytes, _content_type: str) -> dict[str, Any]:
+    text = _text(body)
     try:
-        fields = parse_qs(text, keep_blank_values=True, strict_parsing=True)
+        parsed = parse_qs(text, keep_blank_values=True, strict_parsing=True)
     except ValueError as err:
         raise LifePayCallbackError("Callback form body cannot be parsed") from err
-    values = fields.get("data")
-    if not values:
-        raise LifePayCallbackError("Callback form body has no 'data' field")
-    if len(values) > 1:
-        raise LifePayCallbackError("Callback form body has more than one 'data' field")
-    return _loads_object(values[0], "The callback's 'data' field")
+    # A repeated field: the last value wins, as in PHP.
+    return _from_fields({name: values[-1] for name, values in parsed.items()})
 
 
-def _document_from_json(text: str) -> dict[str, Any]:
-    body = _loads_object(text, "Callback body")
-    if "data" not in body:
-        return body  # the flat form
-    data = body["data"]
+def _read_multipart(body: bytes, content_type: str) -> dict[str, Any]:
+    """multipart/form-data, parsed by the standard library's MIME parser.
+
+    Without a declared boundary (a lost header) the body's first line names it.
+    """
+    if "boundary=" not in content_type:
+        first_line = body.lstrip(b"\r\n").split(b"\r\n", 1)[0].split(b"\n", 1)[0]
+        if not first_line.startswith(b"--") or len(first_line) < 3:
+            raise LifePayCallbackError("Callback body is not multipart")
+        content_type = f'{MULTIPART_CONTENT_TYPE}; boundary="{first_line[2:].decode("latin-1")}"'
+    header = f"Content-Type: {content_type}\r\nMIME-Version: 1.0\r\n\r\n".encode("latin-1")
+    message = BytesParser(policy=HTTP).parsebytes(header + body)
+    if not message.is_multipart():
+        raise LifePayCallbackError("Callback multipart body cannot be parsed")
+    fields: dict[str, str] = {}
+    parts = message.get_payload()
+    for part in parts if isinstance(parts, list) else ():
+        if not isinstance(part, Message):
+            continue
+        name = part.get_param("name", header="content-disposition")
+        payload = part.get_payload(decode=True)
+        if isinstance(name, str) and isinstance(payload, bytes):
+            charset = part.get_content_charset() or "utf-8"
+            try:
+                fields[name] = payload.decode(charset)
+            except (LookupError, UnicodeDecodeError) as err:
+                raise LifePayCallbackError(f"Callback field {name!r} is not text") from err
+    return _from_fields(fields)
+
+
+def _read_json(body: bytes, _content_type: str) -> dict[str, Any]:
+    document = _loads_object(_text(body), "Callback body")
+    if "data" not in document:
+        return document  # the flat form
+    data = document["data"]
     if isinstance(data, str):
         return _loads_object(data, "The callback's 'data' field")
     if isinstance(data, dict):
@@ -78,31 +154,60 @@ def _document_from_json(text: str) -> dict[str, Any]:
     raise LifePayCallbackError("The callback's 'data' field is not a JSON object")
 
 
+type _Reader = Callable[[bytes, str], dict[str, Any]]
+
+_READERS: Final[dict[str, _Reader]] = {
+    MULTIPART_CONTENT_TYPE: _read_multipart,
+    FORM_CONTENT_TYPE: _read_form,
+    JSON_CONTENT_TYPE: _read_json,
+}
+
+
+def _sniffed_readers(body: bytes) -> list[_Reader]:
+    """Readers to try when the label is missing, unknown or wrong, likeliest first."""
+    start = body.lstrip()[:2]
+    if start.startswith(b"{"):
+        return [_read_json]
+    if start == b"--":
+        return [_read_multipart]
+    return [_read_form]
+
+
+# --- the document -> a notification -------------------------------------------------------------
+
+
 def _optional_text(document: dict[str, Any], key: str) -> str | None:
+    """A field as text; numbers become text, empty or structured values count as absent."""
     value = document.get(key)
-    if value is None or value == "":
+    if value is None or isinstance(value, bool | dict | list):
         return None
-    if isinstance(value, bool) or not isinstance(value, str | int):
-        raise LifePayCallbackError(f"The callback's {key!r} is not text")
-    return str(value)
+    text = str(value).strip()
+    return text or None
+
+
+def _callback_data(value: Any) -> JsonValue:
+    """What LifePay echoes back; a PHP sender may echo an object as JSON text."""
+    if isinstance(value, str) and value.lstrip().startswith("{"):
+        try:
+            decoded: JsonValue = json.loads(value)
+        except ValueError:
+            return value
+        return decoded
+    result: JsonValue = value
+    return result
 
 
 def _notification_from(document: dict[str, Any]) -> CallbackNotification:
-    uuid = _optional_text(document, "uuid")
-    ext_id = _optional_text(document, "ext_id")
-    if uuid is None and ext_id is None:
-        raise LifePayCallbackError("The callback names no document (neither uuid nor ext_id)")
-    status_value = document.get("status")
-    if not isinstance(status_value, str) or status_value not in _STATUS_VALUES:
-        raise LifePayCallbackError(f"Unknown callback status {status_value!r}")
-    status = DocumentStatus(status_value)
+    status_word = _optional_text(document, "status")
     return CallbackNotification(
-        uuid=uuid,
-        ext_id=ext_id,
-        status=status,
+        uuid=_optional_text(document, "uuid"),
+        ext_id=_optional_text(document, "ext_id"),
+        status=status_of(status_word),
+        status_word=status_word,
         message=_optional_text(document, "message") or "",
         target_serial=_optional_text(document, "target_serial"),
         document_type=_optional_text(document, "type"),
-        callback_data=document.get("callback_data"),
+        callback_data=_callback_data(document.get("callback_data")),
+        extra={key: value for key, value in document.items() if key not in KNOWN_FIELDS},
         raw=document,
     )

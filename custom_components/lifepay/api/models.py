@@ -34,13 +34,18 @@ class PrintResult:
 
 @dataclass(frozen=True, slots=True)
 class CallbackNotification:
-    """A parsed callback about one document."""
+    """A parsed callback about one document; nothing in it is trusted yet."""
 
     uuid: str | None
     ext_id: str | None
-    status: DocumentStatus
+    status: DocumentStatus | None
+    """The meaning of ``status_word``; ``None`` when it is missing or a word we do not know."""
     message: str
+    status_word: str | None = None
+    """The status exactly as LifePay sent it."""
     target_serial: str | None = None
     document_type: str | None = None
     callback_data: JsonValue = None
+    extra: dict[str, Any] = field(default_factory=dict, compare=False)
+    """Fields this integration does not know, kept for whoever listens to the event."""
     raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
