@@ -114,7 +114,8 @@ async def control(url: str, method: str, path: str, payload: Any = None) -> Any:
         session.request(method, url + path, json=payload) as response,
     ):
         assert response.status < 300, await response.text()
-        return json.loads(await response.read())
+        body = await response.read()
+        return json.loads(body) if body else None
 
 
 async def press_and_wait(page: Page, expected: list[str]) -> None:
