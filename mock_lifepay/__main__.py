@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from .runtime import MockLifePay
 from .seed import DEMO
 from .server import ENDPOINT, MockServer
-from .settings import CallbackEncoding, Settings
+from .settings import STATUS_WORD_PRESETS, CallbackEncoding, Settings, parse_status_words
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
@@ -36,11 +36,28 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--callback-encoding",
         choices=[encoding.value for encoding in CallbackEncoding],
-        default=CallbackEncoding.FORM.value,
-        help="how callbacks are encoded (default: form, data=<json>)",
+        default=CallbackEncoding.MULTIPART.value,
+        help="how callbacks are encoded (default: multipart, one field data=<json>)",
+    )
+    parser.add_argument(
+        "--callback-status-words",
+        type=_status_words,
+        default={},
+        metavar="PRESET|JSON",
+        help=f"words for the callback's status: a preset ({', '.join(STATUS_WORD_PRESETS)}) "
+        'or a JSON object such as \'{"processed": "success"}\' (default: document)',
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="log every callback try")
     return parser.parse_args(argv)
+
+
+def _status_words(text: str) -> dict[str, str]:
+    """``--callback-status-words``: a preset name or a JSON object."""
+    try:
+        raw = json.loads(text) if text.lstrip().startswith("{") else text
+        return parse_status_words(raw)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
 
 
 def banner(server: MockServer) -> str:
@@ -68,6 +85,7 @@ async def serve(args: argparse.Namespace) -> None:
     settings = Settings(
         processing_delay=args.processing_delay,
         callback_encoding=CallbackEncoding(args.callback_encoding),
+        callback_status_words=args.callback_status_words,
     )
     mock = MockLifePay(seed=args.seed, companies=args.companies, settings=settings)
     stop = asyncio.Event()

@@ -322,7 +322,8 @@ def _validate(payload: dict[str, Any]) -> _Request:
     test_value = payload.get("test")
     test = False
     if not _absent(test_value):
-        if test_value in (0, 1, "0", "1") and not isinstance(test_value, bool):
+        # PHP clients send booleans, CMS settings send strings; PHP compares both loosely.
+        if test_value in (0, 1, "0", "1"):  # True == 1 and False == 0 in Python too
             test = int(test_value) == 1
         else:
             errors["test"] = [msg.invalid("test")]
@@ -337,7 +338,9 @@ def _validate(payload: dict[str, Any]) -> _Request:
             callback_url = None
 
     callback_data = payload.get("callback_data")
-    if callback_data is not None and not isinstance(callback_data, str | dict | list):
+    if _absent(callback_data):
+        callback_data = None  # PHP frameworks treat an empty value as a missing one
+    elif not isinstance(callback_data, str | dict | list):
         errors["callback_data"] = [msg.invalid("callback_data")]
 
     if errors:

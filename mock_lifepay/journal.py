@@ -18,7 +18,10 @@ class JournalEntry:
     method: str
     path: str
     content_type: str
+    """The MIME type, without parameters (``application/octet-stream`` when none was sent)."""
     body: str
+    content_type_header: str | None = None
+    """The ``Content-Type`` header exactly as sent, or ``None`` when there was none."""
     http_status: int | None = None
     response: Any = None
     fault: str | None = None

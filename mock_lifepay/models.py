@@ -131,6 +131,9 @@ class CallbackAttempt:
     attempt: int
     sent_at: datetime
     encoding: str
+    """The callback encoding used for this try (``multipart``, ``form`` or ``json``)."""
+    status_word: str
+    """The word the notification's ``status`` carried on the wire."""
     http_status: int | None = None
     error: str | None = None
 

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-import json
+import copy
 import logging
 from collections.abc import Callable, Coroutine
-from dataclasses import fields, replace
+from dataclasses import fields
 from typing import Any
-from urllib.parse import urlencode
 
 import aiohttp
 
@@ -16,8 +15,9 @@ from .backend import Answer, Backend, Clock, utc_now
 from .faults import FaultQueue
 from .journal import Journal
 from .models import CallbackAttempt, Document, DocumentStatus, Printer, PrinterState
-from .settings import CallbackEncoding, Settings
+from .settings import Settings
 from .views import notification_view
+from .wire import encode_callback
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -39,7 +39,7 @@ class MockLifePay:
     ) -> None:
         self.backend = Backend(seed=seed, companies_count=companies, clock=clock)
         self.settings = settings or Settings()
-        self._initial_settings = replace(self.settings)
+        self._initial_settings = copy.deepcopy(self.settings)
         self.faults = FaultQueue()
         self.journal = Journal()
         self._tasks: set[asyncio.Task[None]] = set()
@@ -63,7 +63,8 @@ class MockLifePay:
         self.faults.clear()
         self.journal.clear()
         for setting in fields(Settings):
-            setattr(self.settings, setting.name, getattr(self._initial_settings, setting.name))
+            initial = getattr(self._initial_settings, setting.name)
+            setattr(self.settings, setting.name, copy.deepcopy(initial))
 
     async def _cancel_tasks(self) -> None:
         tasks = list(self._tasks)
@@ -101,7 +102,10 @@ class MockLifePay:
         async with self._changed:
             self._changed.notify_all()
         if document.callback_url:
-            self._spawn(self._deliver(document, document.status, notification_view(document)))
+            # The word is chosen when the status changes; retries repeat the same notification.
+            word = self.settings.status_word(document.status)
+            notification = notification_view(document, word)
+            self._spawn(self._deliver(document, document.status, word, notification))
 
     # --- printers -----------------------------------------------------------------------
 
@@ -119,13 +123,13 @@ class MockLifePay:
     # --- callbacks ----------------------------------------------------------------------
 
     async def _deliver(
-        self, document: Document, status: DocumentStatus, notification: dict[str, Any]
+        self, document: Document, status: DocumentStatus, word: str, notification: dict[str, Any]
     ) -> None:
         """Send one notification; retry on anything but HTTP 200, as LifePay does."""
         assert document.callback_url is not None  # noqa: S101 - checked by the caller
         delays = self.settings.callback_retry_delays
         for attempt_number in range(1, len(delays) + 2):
-            attempt = await self._send_once(document.callback_url, status, notification)
+            attempt = await self._send_once(document.callback_url, status, word, notification)
             attempt.attempt = attempt_number
             document.callbacks.append(attempt)
             async with self._changed:
@@ -135,18 +139,16 @@ class MockLifePay:
             await asyncio.sleep(delays[attempt_number - 1])
 
     async def _send_once(
-        self, url: str, status: DocumentStatus, notification: dict[str, Any]
+        self, url: str, status: DocumentStatus, word: str, notification: dict[str, Any]
     ) -> CallbackAttempt:
         encoding = self.settings.callback_encoding
-        document_json = json.dumps(notification, ensure_ascii=False)
-        if encoding is CallbackEncoding.FORM:
-            body = urlencode({"data": document_json}).encode()
-            content_type = "application/x-www-form-urlencoded"
-        else:
-            body = json.dumps({"data": notification}, ensure_ascii=False).encode()
-            content_type = "application/json; charset=utf-8"
+        body, content_type = encode_callback(notification, encoding)
         attempt = CallbackAttempt(
-            status=status, attempt=0, sent_at=self.backend.clock(), encoding=encoding.value
+            status=status,
+            attempt=0,
+            sent_at=self.backend.clock(),
+            encoding=encoding.value,
+            status_word=word,
         )
         await self.start()
         assert self._session is not None  # noqa: S101 - start() made it

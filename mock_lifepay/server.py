@@ -25,6 +25,8 @@ MOCK_KEY: Final = web.AppKey("mock", MockLifePay)
 ENDPOINT: Final = "/cloud-print/create-x-report"
 # Bodies beyond this are refused by aiohttp itself with HTTP 413, as a front proxy would.
 MAX_BODY_BYTES: Final = 1024 * 1024
+# What LifePay's PHP stack sends, spelled exactly so: one public Ruby client refuses anything else.
+LIFEPAY_CONTENT_TYPE: Final = "application/json; charset=UTF-8"
 
 _GATEWAY_PAGE: Final = (
     "<html><head><title>{status} {reason}</title></head><body>"
@@ -36,6 +38,18 @@ def _json(data: Any, status: int = 200) -> web.Response:
     # UTF-8 text rather than PHP's \u escapes: the same JSON, readable in a terminal.
     body = json.dumps(data, ensure_ascii=False)
     return web.Response(text=body, status=status, content_type="application/json")
+
+
+def _lifepay(body: str | bytes) -> web.Response:
+    """An HTTP 200 answer of LifePay's endpoint, with LifePay's exact Content-Type header."""
+    data = body.encode() if isinstance(body, str) else body
+    # Set as a header, not content_type=: aiohttp would respell the charset "utf-8".
+    return web.Response(body=data, headers={"Content-Type": LIFEPAY_CONTENT_TYPE})
+
+
+def _envelope(envelope: dict[str, Any]) -> web.Response:
+    # UTF-8 text rather than PHP's \u escapes: the same JSON, readable in a terminal.
+    return _lifepay(json.dumps(envelope, ensure_ascii=False))
 
 
 def _control_error(status: int, text: str) -> web.Response:
@@ -52,6 +66,8 @@ async def create_x_report(request: web.Request) -> web.StreamResponse:
     entry = mock.journal.record(
         mock.backend.clock(), request.method, request.path, request.content_type, body
     )
+    # The label as sent (None when absent): the body is read as JSON whatever it says.
+    entry.content_type_header = request.headers.get("Content-Type")
     fault = mock.faults.take()
     answer: Answer | None = None
     if fault is None or fault.reaches_backend:
@@ -82,25 +98,23 @@ async def _respond(
 ) -> web.Response | None:
     if fault is None:
         assert answer is not None  # noqa: S101 - no fault means the backend answered
-        return _json(answer.envelope())
+        return _envelope(answer.envelope())
     match fault.kind:
         case FaultKind.DELAY:
             await asyncio.sleep(fault.seconds)
-            return _json(answer.envelope()) if answer else _json(_forced_envelope(500))
+            return _envelope(answer.envelope() if answer else _forced_envelope(500))
         case FaultKind.HTTP_STATUS:
             reason = web.Response(status=fault.status).reason or "Error"
             page = _GATEWAY_PAGE.format(status=fault.status, reason=reason)
             return web.Response(status=fault.status, text=page, content_type="text/html")
         case FaultKind.MALFORMED:
-            return web.Response(
-                text='{"code": 0, "message": "", "data": {"uu', content_type="application/json"
-            )
+            return _lifepay('{"code": 0, "message": "", "data": {"uu')
         case FaultKind.EMPTY:
-            return web.Response(body=b"", content_type="application/json")
+            return _lifepay(b"")
         case FaultKind.BODY:
-            return web.Response(text=fault.body, content_type="application/json")
+            return _lifepay(fault.body)
         case FaultKind.CODE:
-            return _json(_forced_envelope(fault.code))
+            return _envelope(_forced_envelope(fault.code))
         case FaultKind.DROP:
             return None
 
@@ -349,4 +363,4 @@ class MockServer:
         await self.close()
 
 
-__all__ = ["ENDPOINT", "MOCK_KEY", "MockServer", "create_app"]
+__all__ = ["ENDPOINT", "LIFEPAY_CONTENT_TYPE", "MOCK_KEY", "MockServer", "create_app"]

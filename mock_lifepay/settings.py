@@ -2,32 +2,81 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields
 from enum import StrEnum
-from typing import Any
+from typing import Any, Final
+
+from .models import DocumentStatus
 
 # LifePay's payment notifications: retried after 1, 3, 5, 10 minutes, then hourly, 10 tries in all.
 DEFAULT_CALLBACK_RETRY_DELAYS = (60.0, 180.0, 300.0, 600.0, 3600.0, 3600.0, 3600.0, 3600.0, 3600.0)
 
+NOTIFIED_STATUSES: Final = (
+    DocumentStatus.PROCESSED,
+    DocumentStatus.AWAITING_RETRY,
+    DocumentStatus.ERROR,
+)
+STATUS_WORD_PRESETS: Final[Mapping[str, Mapping[str, str]]] = {
+    # The mock's own words: the statuses' names.
+    "document": {},
+    # The words of the one captured LifePay (payment) notification; it has no awaiting-retry word.
+    "payment": {DocumentStatus.PROCESSED.value: "success", DocumentStatus.ERROR.value: "fail"},
+}
+
 
 class CallbackEncoding(StrEnum):
+    MULTIPART = "multipart"
+    """``multipart/form-data`` with one field ``data``, as LifePay's GuzzleHttp sender does."""
     FORM = "form"
     """``application/x-www-form-urlencoded`` body ``data=<json>``."""
     JSON = "json"
     """``application/json`` body ``{"data": {...}}``."""
 
 
+def parse_status_words(raw: Any) -> dict[str, str]:
+    """A preset name or a status-to-word mapping, checked; raises ``ValueError``."""
+    if isinstance(raw, str):
+        if raw not in STATUS_WORD_PRESETS:
+            raise ValueError(
+                f"callback_status_words: unknown preset {raw!r}; "
+                f"the presets are {sorted(STATUS_WORD_PRESETS)}, or a JSON object of words"
+            )
+        return dict(STATUS_WORD_PRESETS[raw])
+    if not isinstance(raw, dict):
+        raise ValueError(
+            "callback_status_words must be a preset name or an object mapping statuses to words"
+        )
+    statuses = [status.value for status in NOTIFIED_STATUSES]
+    words: dict[str, str] = {}
+    for status, word in raw.items():
+        if status not in statuses:
+            raise ValueError(
+                f"callback_status_words: {status!r} is not a notified status; use {statuses}"
+            )
+        if not isinstance(word, str) or not word:
+            raise ValueError(f"callback_status_words[{status!r}] must be non-empty text")
+        words[status] = word
+    return words
+
+
 @dataclass(slots=True)
 class Settings:
     processing_delay: float = 2.0
     """Seconds a printer takes to print a document."""
-    callback_encoding: CallbackEncoding = CallbackEncoding.FORM
+    callback_encoding: CallbackEncoding = CallbackEncoding.MULTIPART
+    callback_status_words: dict[str, str] = field(default_factory=dict)
+    """The word a callback's ``status`` carries per status; a status not named keeps its name."""
     callback_retry_delays: tuple[float, ...] = field(default=DEFAULT_CALLBACK_RETRY_DELAYS)
     """Waits between delivery tries of one notification; its length + 1 is the number of tries."""
     callback_timeout: float = 10.0
     """Seconds to wait for the receiver's answer before a try counts as failed."""
     max_documents: int = 10_000
     """History kept: past this, the oldest finished documents are forgotten (0: keep all)."""
+
+    def status_word(self, status: DocumentStatus) -> str:
+        """The word put on the wire for ``status``."""
+        return self.callback_status_words.get(status.value, status.value)
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -55,7 +104,10 @@ class Settings:
             try:
                 changes["callback_encoding"] = CallbackEncoding(raw["callback_encoding"])
             except ValueError:
-                raise ValueError("callback_encoding must be 'form' or 'json'") from None
+                choices = ", ".join(repr(encoding.value) for encoding in CallbackEncoding)
+                raise ValueError(f"callback_encoding must be one of {choices}") from None
+        if "callback_status_words" in raw:
+            changes["callback_status_words"] = parse_status_words(raw["callback_status_words"])
         if "callback_retry_delays" in raw:
             delays = raw["callback_retry_delays"]
             if not isinstance(delays, list):

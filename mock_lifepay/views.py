@@ -71,6 +71,7 @@ def attempt_view(attempt: CallbackAttempt) -> dict[str, Any]:
         "attempt": attempt.attempt,
         "sent_at": attempt.sent_at.isoformat(),
         "encoding": attempt.encoding,
+        "status_word": attempt.status_word,
         "http_status": attempt.http_status,
         "error": attempt.error,
         "delivered": attempt.delivered,
@@ -100,13 +101,16 @@ def document_view(document: Document) -> dict[str, Any]:
     }
 
 
-def notification_view(document: Document) -> dict[str, Any]:
-    """The callback document sent to ``callback_url`` (the mock's choice of fields)."""
+def notification_view(document: Document, status_word: str | None = None) -> dict[str, Any]:
+    """The callback document sent to ``callback_url`` (the mock's choice of fields).
+
+    ``status_word`` is the word put in ``status`` (the status's own name by default).
+    """
     return {
         "uuid": document.uuid,
         "ext_id": document.ext_id,
         "type": document.type,
-        "status": document.status.value,
+        "status": status_word or document.status.value,
         "message": document.message,
         "target_serial": document.printer_serial,
         "created_at": document.created_at.isoformat(),

@@ -9,6 +9,7 @@ import signal
 import sys
 
 import aiohttp
+import pytest
 
 from mock_lifepay import DEMO, ENDPOINT
 from mock_lifepay.__main__ import parse_args
@@ -88,4 +89,51 @@ async def test_cli_reports_a_busy_port() -> None:
 def test_arguments() -> None:
     args = parse_args(["--seed", "7", "--callback-encoding", "json", "--companies", "1", "-v"])
     assert (args.seed, args.callback_encoding, args.companies, args.verbose) == (7, "json", 1, True)
-    assert parse_args([]).host == "127.0.0.1"
+    defaults = parse_args([])
+    assert defaults.host == "127.0.0.1"
+    assert (defaults.callback_encoding, defaults.callback_status_words) == ("multipart", {})
+
+
+@pytest.mark.parametrize(
+    ("value", "words"),
+    [
+        ("payment", {"processed": "success", "error": "fail"}),
+        ("document", {}),
+        ('{"processed": "printing"}', {"processed": "printing"}),
+        ("{}", {}),
+    ],
+)
+def test_status_words_argument(value: str, words: dict[str, str]) -> None:
+    assert parse_args(["--callback-status-words", value]).callback_status_words == words
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("paid", "unknown preset 'paid'"),
+        ('{"queued": "new"}', "'queued' is not a notified status"),
+        ('{"error": 1}', "must be non-empty text"),
+        ("{oops", "--callback-status-words"),
+    ],
+)
+def test_bad_status_words_argument(
+    value: str, message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        parse_args(["--callback-status-words", value])
+    assert exit_info.value.code == 2
+    assert message in capsys.readouterr().err
+
+
+async def test_cli_callback_flags_reach_the_settings(session: aiohttp.ClientSession) -> None:
+    process, url, _ = await start_cli(
+        "--port", "0", "--callback-encoding", "form", "--callback-status-words", "payment"
+    )
+    try:
+        async with session.get(url + "/_mock/settings") as response:
+            settings = await response.json()
+    finally:
+        process.send_signal(signal.SIGTERM)
+        await asyncio.wait_for(process.communicate(), 20)
+    assert settings["callback_encoding"] == "form"
+    assert settings["callback_status_words"] == {"processed": "success", "error": "fail"}

@@ -10,6 +10,7 @@ import pytest
 
 from mock_lifepay import ENDPOINT
 from mock_lifepay.faults import Fault, FaultKind
+from mock_lifepay.server import LIFEPAY_CONTENT_TYPE
 
 from .helpers import post_json
 
@@ -114,3 +115,25 @@ async def test_drop(
     # The server is still fine afterwards.
     _, answer = await post_json(session, lifepay_mock.url, valid)
     assert answer["code"] == 0
+
+
+@pytest.mark.parametrize(
+    "fault",
+    [
+        Fault(FaultKind.CODE, code=500),
+        Fault(FaultKind.CODE, code=400),
+        Fault(FaultKind.DELAY, seconds=0.01),
+        Fault(FaultKind.DELAY, seconds=0.01, process=False),
+        Fault(FaultKind.BODY, body='{"code": "0"}'),
+        Fault(FaultKind.MALFORMED),
+        Fault(FaultKind.EMPTY),
+    ],
+    ids=["code-500", "code-400", "delay", "delay-unprocessed", "body", "malformed", "empty"],
+)
+async def test_forged_answers_carry_lifepays_content_type(
+    session: aiohttp.ClientSession, lifepay_mock: MockHandle, valid: dict[str, Any], fault: Fault
+) -> None:
+    lifepay_mock.mock.faults.add(fault)
+    async with session.post(lifepay_mock.url + ENDPOINT, json=valid) as response:
+        assert response.status == 200
+        assert response.headers["Content-Type"] == LIFEPAY_CONTENT_TYPE

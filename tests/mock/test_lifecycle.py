@@ -42,8 +42,12 @@ async def test_processed_is_notified_with_callback_data(
     await lifepay_mock.mock.wait_until_idle()
 
     ((content_type, _),) = receiver.received
-    expected = "application/json" if encoding is CallbackEncoding.JSON else "form-urlencoded"
-    assert expected in content_type
+    expected = {
+        CallbackEncoding.MULTIPART: "multipart/form-data; boundary=",
+        CallbackEncoding.FORM: "application/x-www-form-urlencoded",
+        CallbackEncoding.JSON: "application/json",
+    }[encoding]
+    assert content_type.startswith(expected)
     (notification,) = receiver.notifications()
     assert notification.uuid == uuid
     assert notification.ext_id == "doc-1"
