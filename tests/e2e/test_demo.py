@@ -144,7 +144,7 @@ async def test_print_from_the_dashboard(demo: Demo, browser: Browser, images: Pa
     await expect(card.locator("hui-sensor-entity-row").first).to_contain_text("Unknown")
 
     # Press: LifePay (the mock) prints, calls back, the card shows Processed.
-    await press_and_wait(page, ["Processed"])
+    await press_and_wait(page, ["Printed"])
     documents = await control(demo.mock_url, "GET", f"/_mock/documents?serial={DEMO.printers[0]}")
     assert [d["status"] for d in documents] == ["processed"]
     assert [c["http_status"] for c in documents[0]["callbacks"]] == [200]
@@ -156,12 +156,12 @@ async def test_print_from_the_dashboard(demo: Demo, browser: Browser, images: Pa
     await control(
         demo.mock_url, "PATCH", f"/_mock/printers/{DEMO.printers[0]}", {"state": "offline"}
     )
-    await press_and_wait(page, ["Awaiting retry"])
+    await press_and_wait(page, ["Printer not ready"])
     await control(
         demo.mock_url, "PATCH", f"/_mock/printers/{DEMO.printers[0]}", {"state": "online"}
     )
     await expect(card.locator("hui-sensor-entity-row").first).to_contain_text(
-        "Processed", timeout=30_000
+        "Printed", timeout=30_000
     )
     documents = await control(demo.mock_url, "GET", f"/_mock/documents?serial={DEMO.printers[0]}")
     assert sorted(d["status"] for d in documents) == ["processed", "processed"]

@@ -14,7 +14,6 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.lifepay.const import CONF_LOGIN, CONF_SERIAL, DOMAIN, SUBENTRY_PRINTER
-from mock_lifepay import CallbackEncoding
 
 if TYPE_CHECKING:
     from mock_lifepay.pytest_plugin import MockHandle
@@ -25,14 +24,6 @@ WEBHOOK_ID = "0123456789abcdef" * 4
 @pytest.fixture(autouse=True)
 def _custom_integrations(enable_custom_integrations: None) -> None:
     """Let Home Assistant load custom_components/lifepay."""
-
-
-@pytest.fixture
-def lifepay_mock(lifepay_mock: MockHandle) -> MockHandle:
-    """The plugin's mock, sending form callbacks instead of its default multipart."""
-    # until the webhook reads multipart (issue 9, main branch)
-    lifepay_mock.mock.settings.callback_encoding = CallbackEncoding.FORM
-    return lifepay_mock
 
 
 @pytest.fixture

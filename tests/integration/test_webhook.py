@@ -14,8 +14,9 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry, async_
 from custom_components.lifepay.api.callback import MAX_CALLBACK_BYTES
 from custom_components.lifepay.const import DOMAIN, EVENT_X_REPORT
 from mock_lifepay import CallbackEncoding
+from mock_lifepay.models import DocumentStatus
 
-from .conftest import WEBHOOK_ID, settle
+from .conftest import WEBHOOK_ID, press, settle
 
 if TYPE_CHECKING:
     from mock_lifepay.pytest_plugin import MockHandle
@@ -50,20 +51,46 @@ async def post(ha_url: str, body: bytes, content_type: str = "application/json")
         return response.status, await response.text()
 
 
-# until the webhook reads multipart (issue 9, main branch): list(CallbackEncoding) again
-@pytest.mark.parametrize("encoding", [CallbackEncoding.FORM, CallbackEncoding.JSON])
-async def test_mock_callbacks_in_both_encodings(
+@pytest.mark.parametrize("words", ["document", "payment"])
+@pytest.mark.parametrize("encoding", list(CallbackEncoding))
+async def test_mock_callbacks_in_every_encoding_and_word_set(
     hass: HomeAssistant,
     loaded_entry: MockConfigEntry,
     lifepay_mock: MockHandle,
     encoding: CallbackEncoding,
+    words: str,
 ) -> None:
-    lifepay_mock.mock.settings.callback_encoding = encoding
-    await hass.services.async_call(
-        "button", "press", {"entity_id": "button.till_1_print_x_report"}, blocking=True
-    )
+    """The real mock's callbacks, multipart (LifePay's own sender), form or JSON, either words."""
+    settings = lifepay_mock.mock.settings
+    settings.update({"callback_encoding": encoding.value, "callback_status_words": words})
+    await press(hass)
     await settle(hass, lifepay_mock)
-    assert hass.states.get(STATUS).state == "processed"
+    state = hass.states.get(STATUS)
+    assert state.state == "processed"
+    assert state.attributes["lifepay_status"] == settings.status_word(DocumentStatus.PROCESSED)
+
+    # And a failure, in the same encoding and words.
+    printer = lifepay_mock.mock.backend.world.printers[lifepay_mock.demo.printers[0]]
+    lifepay_mock.mock.set_printer_error(printer, "Смена не открыта.")
+    await press(hass)
+    await settle(hass, lifepay_mock)
+    state = hass.states.get(STATUS)
+    assert (state.state, state.attributes["message"]) == ("error", "Смена не открыта.")
+    assert state.attributes["lifepay_status"] == settings.status_word(DocumentStatus.ERROR)
+    (document, _) = lifepay_mock.mock.backend.documents.values()
+    assert [attempt.encoding for attempt in document.callbacks] == [encoding.value]
+
+
+async def test_mock_sending_a_word_we_do_not_know(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, lifepay_mock: MockHandle
+) -> None:
+    lifepay_mock.mock.settings.update({"callback_status_words": {"processed": "printed_ok"}})
+    await press(hass)
+    await settle(hass, lifepay_mock)
+    state = hass.states.get(STATUS)
+    assert (state.state, state.attributes["lifepay_status"]) == ("accepted", "printed_ok")
+    (document,) = lifepay_mock.mock.backend.documents.values()
+    assert [attempt.http_status for attempt in document.callbacks] == [200]  # LifePay stops
 
 
 async def test_flat_json_callback(
