@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 import voluptuous as vol
@@ -24,15 +25,21 @@ from homeassistant.util.json import JsonValueType
 
 from .const import ATTR_CALLBACK_DATA, ATTR_EXT_ID, ATTR_TEST, DOMAIN, SERVICE_PRINT_X_REPORT
 
+# Home Assistant 2025.7 and newer; the service helper is deprecated there. Imported with the
+# integration (outside the event loop), never while an action runs.
+target: ModuleType | None
+try:
+    target = importlib.import_module("homeassistant.helpers.target")
+except ImportError:  # Home Assistant 2025.4 to 2025.6
+    target = None
+
 if TYPE_CHECKING:
     from .account import LifePayAccount, Printer
 
 
 def _selected(hass: HomeAssistant, call: ServiceCall) -> Any:
     """The entities and devices a call targets, by whichever helper this version has."""
-    try:  # Home Assistant 2025.7 and newer; the service helper is deprecated there.
-        target = importlib.import_module("homeassistant.helpers.target")
-    except ImportError:  # Home Assistant 2025.4 to 2025.6
+    if target is None:  # Home Assistant 2025.4 to 2025.6
         return service.async_extract_referenced_entity_ids(hass, call)
     return target.async_extract_referenced_entity_ids(hass, target.TargetSelection(call.data))
 

@@ -96,6 +96,15 @@ async def demo(tmp_path: Path) -> AsyncIterator[Demo]:
             output += rest.decode()
     assert process.returncode == 0, output
     assert "LifePay demo stopped." in output
+    assert_no_blocking_calls(tmp_path / "config")
+
+
+def assert_no_blocking_calls(config: Path) -> None:
+    """Home Assistant only logs a custom integration's blocking calls; make them fail."""
+    logs = "".join(log.read_text() for log in config.glob("home-assistant.log*"))
+    assert logs, "Home Assistant wrote no log"
+    reports = [line for line in logs.splitlines() if "Detected blocking call" in line]
+    assert not [line for line in reports if "lifepay" in line], reports
 
 
 @pytest.fixture

@@ -25,7 +25,7 @@ import pytest
 
 from mock_lifepay.seed import DEMO
 
-from .test_demo import control, free_port
+from .test_demo import assert_no_blocking_calls, control, free_port
 
 pytestmark = pytest.mark.e2e
 
@@ -128,6 +128,7 @@ async def shop(tmp_path: Path) -> AsyncIterator[Shop]:
             finally:
                 await shop.stop()
                 await lifepay_demo.stop(mock)
+    assert_no_blocking_calls(config)
 
 
 async def documents(shop: Shop) -> list[dict[str, Any]]:

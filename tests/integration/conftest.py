@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from homeassistant import block_async_io
 from homeassistant.config_entries import ConfigSubentryData
 from homeassistant.const import CONF_API_KEY, CONF_URL, CONF_WEBHOOK_ID
 from homeassistant.core import HomeAssistant
@@ -24,6 +25,18 @@ WEBHOOK_ID = "0123456789abcdef" * 4
 @pytest.fixture(autouse=True)
 def _custom_integrations(enable_custom_integrations: None) -> None:
     """Let Home Assistant load custom_components/lifepay."""
+
+
+@pytest.fixture(autouse=True)
+def _blocking_calls_detected(disable_block_async_io: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Watch for blocking calls in the event loop, every one a real Home Assistant watches.
+
+    Under pytest Home Assistant skips some checks (imports among them); here none is skipped.
+    A custom integration's blocking call is only logged; the root conftest fails any test that
+    logs one. ``disable_block_async_io`` undoes this afterwards.
+    """
+    monkeypatch.setattr(block_async_io, "_IN_TESTS", False)
+    block_async_io.enable()
 
 
 @pytest.fixture
