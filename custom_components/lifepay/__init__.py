@@ -17,6 +17,7 @@ from homeassistant.helpers.typing import ConfigType
 from .account import ISSUE_ACCESS_DENIED, ISSUE_CLOUD_PRINT_DISABLED, LifePayAccount, issue_id
 from .api import DEFAULT_BASE_URL, LifePayClient
 from .const import CONF_CONFIRM_HOURS, CONF_GIVE_UP_MINUTES, CONF_LOGIN, DOMAIN, MANUFACTURER
+from .migration import async_migrate_entry
 from .queue import DEFAULT_CONFIRM_HOURS, DEFAULT_GIVE_UP_MINUTES, job_store
 from .services import async_setup_services
 from .webhook import (
@@ -28,6 +29,14 @@ from .webhook import (
 )
 
 type LifePayConfigEntry = ConfigEntry[LifePayAccount]
+
+__all__ = [
+    "async_migrate_entry",
+    "async_remove_config_entry_device",
+    "async_setup",
+    "async_setup_entry",
+    "async_unload_entry",
+]
 
 PLATFORMS = [Platform.BUTTON, Platform.SENSOR]
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
@@ -66,7 +75,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: LifePayConfigEntry) -> b
     async_register_webhook(hass, account)
     dr.async_get(hass).async_get_or_create(
         config_entry_id=entry.entry_id,
-        identifiers={(DOMAIN, account.login)},
+        identifiers={(DOMAIN, entry.entry_id)},
         name=f"LifePay {account.login}",
         manufacturer=MANUFACTURER,
         model="Cloud account",
@@ -102,3 +111,11 @@ async def async_remove_entry(hass: HomeAssistant, entry: LifePayConfigEntry) -> 
     if cloud := active_cloud(hass):
         with contextlib.suppress(cloud.CloudNotAvailable):
             await cloud.async_delete_cloudhook(hass, entry.data[CONF_WEBHOOK_ID])
+
+
+async def async_remove_config_entry_device(
+    hass: HomeAssistant, entry: LifePayConfigEntry, device: dr.DeviceEntry
+) -> bool:
+    """Let a person delete a device that is no longer the account or one of its printers."""
+    current = {(DOMAIN, entry.entry_id)} | {(DOMAIN, sub_id) for sub_id in entry.subentries}
+    return not device.identifiers & current

@@ -130,6 +130,8 @@ class LifePayConfigFlow(ConfigFlow, domain=DOMAIN):
     """Add a LifePay account."""
 
     VERSION = 1
+    MINOR_VERSION = 2
+    """1.2: device and entity ids from the entry's and subentries' ids (see migration.py)."""
 
     @staticmethod
     @callback

@@ -21,12 +21,13 @@ class LifePayPrinterEntity(Entity):
         self.account = account
         self.printer = printer
         self.entity_description = description
-        self._attr_unique_id = f"{account.login}_{printer.key}_{description.key}"
+        # Ids for ever: the subentry's id, never the login or serial a person can change.
+        self._attr_unique_id = f"{printer.subentry_id}_{description.key}"
         self._attr_device_info = DeviceInfo(
-            identifiers={(DOMAIN, f"{account.login}_{printer.key}")},
+            identifiers={(DOMAIN, printer.subentry_id)},
             name=printer.name,
             manufacturer=MANUFACTURER,
             model="Fiscal printer" if printer.serial else "Any active fiscal printer",
             serial_number=printer.serial,
-            via_device=(DOMAIN, account.login),
+            via_device=(DOMAIN, account.entry.entry_id),
         )

@@ -110,7 +110,7 @@ def _printers_by_identifier(hass: HomeAssistant) -> dict[str, tuple[LifePayAccou
             continue
         account: LifePayAccount = entry.runtime_data
         for printer in account.printers.values():
-            printers[f"{account.login}_{printer.key}"] = (account, printer)
+            printers[printer.subentry_id] = (account, printer)
     return printers
 
 

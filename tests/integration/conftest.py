@@ -80,6 +80,7 @@ def mock_entry(
         title=f"LifePay {lifepay_mock.demo.admin_login}",
         unique_id=lifepay_mock.demo.admin_login,
         data=entry_data,
+        minor_version=2,
         subentries_data=[
             printer_subentry(lifepay_mock.demo.printers[0], "Till 1"),
             printer_subentry(lifepay_mock.demo.printers[1], "Warehouse"),

@@ -383,9 +383,7 @@ async def test_reconfigure_printer(
     assert result["reason"] == "reconfigure_successful"
     await hass.async_block_till_done()
     assert loaded_entry.subentries[subentry.subentry_id].title == "Касса 1"
-    device = dr.async_get(hass).async_get_device(
-        {(DOMAIN, f"{loaded_entry.unique_id}_{subentry.unique_id}")}
-    )
+    device = dr.async_get(hass).async_get_device({(DOMAIN, subentry.subentry_id)})
     assert device is not None
     assert device.name == "Касса 1"
     # The entity keeps its id; its friendly name follows the device.

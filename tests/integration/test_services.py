@@ -14,14 +14,14 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.lifepay.const import DOMAIN
 
-from .conftest import settle
+from .conftest import printer_id_of, settle
 
 if TYPE_CHECKING:
     from mock_lifepay.pytest_plugin import MockHandle
 
 
-def printer_device(hass: HomeAssistant, login: str, serial: str) -> str:
-    device = dr.async_get(hass).async_get_device({(DOMAIN, f"{login}_{serial}")})
+def printer_device(hass: HomeAssistant, entry: MockConfigEntry, serial: str) -> str:
+    device = dr.async_get(hass).async_get_device({(DOMAIN, printer_id_of(entry, serial))})
     assert device is not None
     return device.id
 
@@ -38,7 +38,7 @@ async def test_target_devices_prints_on_each(
     hass: HomeAssistant, loaded_entry: MockConfigEntry, lifepay_mock: MockHandle
 ) -> None:
     demo = lifepay_mock.demo
-    devices = [printer_device(hass, demo.admin_login, serial) for serial in demo.printers]
+    devices = [printer_device(hass, loaded_entry, serial) for serial in demo.printers]
     response = await call(hass, {ATTR_DEVICE_ID: devices})
     reports = response["reports"]
     assert isinstance(reports, list)
@@ -65,7 +65,7 @@ async def test_a_device_and_its_button_print_once(
     hass: HomeAssistant, loaded_entry: MockConfigEntry, lifepay_mock: MockHandle
 ) -> None:
     demo = lifepay_mock.demo
-    device = printer_device(hass, demo.admin_login, demo.printers[0])
+    device = printer_device(hass, loaded_entry, demo.printers[0])
     response = await call(
         hass, {ATTR_DEVICE_ID: device, ATTR_ENTITY_ID: "button.till_1_print_x_report"}
     )
@@ -86,7 +86,7 @@ async def test_other_targets_are_refused(
         await call(hass, {ATTR_ENTITY_ID: "sensor.till_1_x_report_status"})
     assert caught.value.translation_key == "not_a_printer"
 
-    account_device = dr.async_get(hass).async_get_device({(DOMAIN, lifepay_mock.demo.admin_login)})
+    account_device = dr.async_get(hass).async_get_device({(DOMAIN, loaded_entry.entry_id)})
     assert account_device is not None
     with pytest.raises(ServiceValidationError) as caught:
         await call(hass, {ATTR_DEVICE_ID: account_device.id})

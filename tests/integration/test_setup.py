@@ -18,6 +18,8 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from custom_components.lifepay.api import DEFAULT_BASE_URL
 from custom_components.lifepay.const import CONF_SERIAL, DOMAIN, SUBENTRY_PRINTER
 
+from .conftest import printer_id_of
+
 if TYPE_CHECKING:
     from mock_lifepay.pytest_plugin import MockHandle
 
@@ -36,10 +38,14 @@ async def test_setup_creates_account_and_printer_devices(
     assert till.serial_number == lifepay_mock.demo.printers[0]
     assert till.via_device_id == account.id
     entities = er.async_entries_for_device(er.async_get(hass), till.id)
+    # Ids that never change: the subentry's, not the login or the serial.
+    subentry_id = printer_id_of(loaded_entry, lifepay_mock.demo.printers[0])
+    assert till.identifiers == {(DOMAIN, subentry_id)}
+    assert account.identifiers == {(DOMAIN, loaded_entry.entry_id)}
     assert sorted(entity.unique_id for entity in entities) == [
-        f"{login}_{lifepay_mock.demo.printers[0]}_last_x_report",
-        f"{login}_{lifepay_mock.demo.printers[0]}_print_x_report",
-        f"{login}_{lifepay_mock.demo.printers[0]}_x_report_status",
+        f"{subentry_id}_last_x_report",
+        f"{subentry_id}_print_x_report",
+        f"{subentry_id}_x_report_status",
     ]
     status = hass.states.get("sensor.till_1_x_report_status")
     assert status.attributes["options"] == [
@@ -80,15 +86,11 @@ async def test_adding_and_removing_a_printer_needs_no_restart(
     await hass.async_block_till_done()
     assert hass.states.get("button.any_till_print_x_report") is not None
     device_registry = dr.async_get(hass)
-    any_device = device_registry.async_get_device(
-        {(DOMAIN, f"{lifepay_mock.demo.admin_login}_any")}
-    )
+    subentry_id = printer_id_of(loaded_entry, "any")
+    any_device = device_registry.async_get_device({(DOMAIN, subentry_id)})
     assert any_device is not None
     assert any_device.serial_number is None
 
-    subentry_id = next(
-        s.subentry_id for s in loaded_entry.subentries.values() if s.unique_id == "any"
-    )
     assert hass.config_entries.async_remove_subentry(loaded_entry, subentry_id)
     await hass.async_block_till_done()
     assert device_registry.async_get(any_device.id) is None
