@@ -4,18 +4,20 @@ Run it with ``python -m mock_lifepay``; use it in pytest through the ``lifepay_m
 (:mod:`mock_lifepay.pytest_plugin`); embed it with :class:`MockServer`.
 """
 
-from .models import DocumentStatus, PrinterState
+from .models import DocumentStatus, DocumentType, PrinterState
 from .runtime import MockLifePay
 from .seed import DEMO, DemoAccount
-from .server import ENDPOINT, MockServer, create_app
+from .server import ENDPOINT, ENDPOINTS, MockServer, create_app
 from .settings import CallbackEncoding, Settings
 
 __all__ = [
     "DEMO",
     "ENDPOINT",
+    "ENDPOINTS",
     "CallbackEncoding",
     "DemoAccount",
     "DocumentStatus",
+    "DocumentType",
     "MockLifePay",
     "MockServer",
     "PrinterState",

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import uuid as uuid_lib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from typing import Any
+from datetime import UTC, datetime, timedelta
+from typing import Any, Final
 from urllib.parse import urlsplit
 
 from . import messages as msg
@@ -20,16 +21,31 @@ from .models import (
     Company,
     Document,
     DocumentStatus,
+    DocumentType,
     Printer,
     PrinterState,
+    Report,
     Shift,
     User,
-    XReport,
 )
 from .seed import World, build_world
 
 EXT_ID_MAX_LENGTH = 50
 CALLBACK_URL_MAX_LENGTH = 255
+CASHIER_NAME_MAX_LENGTH = 64
+CASHIER_INN_LENGTH = 12
+_PERSON_INN: Final = re.compile(f"[0-9]{{{CASHIER_INN_LENGTH}}}")
+# A register's fiscal drive refuses most documents once a shift is older than this; the
+# Z-report that closes the shift still prints.
+SHIFT_MAX_AGE: Final = timedelta(hours=24)
+# The documents that name a cashier (the sibling pages of create-x-report).
+WITH_CASHIER: Final = frozenset({DocumentType.OPEN_SHIFT, DocumentType.Z_REPORT})
+# The message of a processed document, by type.
+PROCESSED_MESSAGES: Final = {
+    DocumentType.X_REPORT: msg.PROCESSED,
+    DocumentType.OPEN_SHIFT: msg.SHIFT_OPENED,
+    DocumentType.Z_REPORT: msg.SHIFT_CLOSED_BY_Z_REPORT,
+}
 
 Clock = Callable[[], datetime]
 
@@ -65,6 +81,8 @@ class _Request:
     ext_id: str | None
     callback_url: str | None
     callback_data: Any
+    cashier_name: str | None = None
+    cashier_inn: str | None = None
 
 
 class _InvalidRequestError(Exception):
@@ -99,11 +117,19 @@ class Backend:
 
     def create_x_report(self, body: bytes) -> Answer:
         """Handle a ``create-x-report`` request body as LifePay would."""
+        return self.create(body, DocumentType.X_REPORT)
+
+    def create(self, body: bytes, kind: DocumentType) -> Answer:
+        """Handle a request body to the endpoint that makes documents of ``kind``.
+
+        The three endpoints share everything but the cashier fields, which only
+        ``create-session`` and ``create-z-report`` take.
+        """
         payload = _decode(body)
         if payload is None:
             return Answer.error(msg.INVALID_FORMAT)
         try:
-            request = _validate(payload)
+            request = _validate(payload, with_cashier=kind in WITH_CASHIER)
         except _InvalidRequestError as invalid:
             return Answer.error(msg.DATA_ERROR, invalid.errors)
 
@@ -130,7 +156,7 @@ class Backend:
         if request.test:
             return Answer(0, "", [])
 
-        document = self._new_document(company, user, printer, request)
+        document = self._new_document(company, user, printer, request, kind)
         return Answer(0, "", {"uuid": document.uuid}, document=document, created=True)
 
     def _pick_printer(self, company: Company, user: User, serial: str | None) -> Printer | Answer:
@@ -153,7 +179,12 @@ class Backend:
         return active[0]
 
     def _new_document(
-        self, company: Company, user: User, printer: Printer, request: _Request
+        self,
+        company: Company,
+        user: User,
+        printer: Printer,
+        request: _Request,
+        kind: DocumentType,
     ) -> Document:
         now = self.clock()
         uuid = str(uuid_lib.UUID(int=self._rng.getrandbits(128), version=4))
@@ -169,6 +200,9 @@ class Backend:
             ext_id=request.ext_id,
             callback_url=request.callback_url,
             callback_data=request.callback_data,
+            type=kind,
+            cashier_name=request.cashier_name,
+            cashier_inn=request.cashier_inn,
             message=msg.QUEUED,
         )
         document.history.append((now, document.status, document.message))
@@ -190,10 +224,33 @@ class Backend:
             return self._set_status(document, DocumentStatus.AWAITING_RETRY, msg.PRINTER_OFFLINE)
         if printer.state is PrinterState.PAPER_OUT:
             return self._set_status(document, DocumentStatus.AWAITING_RETRY, msg.PAPER_OUT)
-        if printer.state is PrinterState.SHIFT_CLOSED:
-            return self._set_status(document, DocumentStatus.ERROR, msg.SHIFT_CLOSED)
-        document.report = self._print_x_report(printer)
-        return self._set_status(document, DocumentStatus.PROCESSED, msg.PROCESSED)
+        refusal = self._refusal(document.type, printer.shift)
+        if refusal is not None:
+            return self._set_status(document, DocumentStatus.ERROR, refusal)
+        if document.type is DocumentType.OPEN_SHIFT:
+            printer.shift = Shift(number=printer.shift.number + 1, opened_at=self.clock())
+        else:
+            self._ring_up(printer.shift)
+        document.report = self._print_report(printer, document)
+        if document.type is DocumentType.Z_REPORT:
+            printer.shift.closed_at = document.report.printed_at
+        return self._set_status(
+            document, DocumentStatus.PROCESSED, PROCESSED_MESSAGES[document.type]
+        )
+
+    def _refusal(self, kind: DocumentType, shift: Shift) -> str | None:
+        """Why the fiscal drive refuses a document of ``kind`` in ``shift``, if it does."""
+        if kind is DocumentType.OPEN_SHIFT:
+            return msg.SHIFT_ALREADY_OPEN if shift.is_open else None
+        if not shift.is_open:
+            return msg.SHIFT_CLOSED
+        if kind is DocumentType.X_REPORT and self.shift_expired(shift):
+            return msg.SHIFT_EXPIRED
+        return None
+
+    def shift_expired(self, shift: Shift) -> bool:
+        """An open shift older than 24 hours: only its Z-report prints."""
+        return shift.is_open and self.clock() - shift.opened_at > SHIFT_MAX_AGE
 
     def _set_status(self, document: Document, status: DocumentStatus, message: str) -> bool:
         if document.status is status and document.message == message:
@@ -204,9 +261,8 @@ class Backend:
         document.history.append((document.updated_at, status, message))
         return True
 
-    def _print_x_report(self, printer: Printer) -> XReport:
-        """Ring up some sales since the last report, then snapshot the shift."""
-        shift = printer.shift
+    def _ring_up(self, shift: Shift) -> None:
+        """Some random sales and returns since the last report, so totals grow through a shift."""
         rng = self._rng
         for _ in range(rng.randint(0, 12)):
             amount = rng.randint(50, 5_000) * 100
@@ -219,6 +275,10 @@ class Backend:
                 shift.sales_count += 1
                 shift.sales_total += amount
                 shift.cash_sales += amount if cash else 0
+
+    def _print_report(self, printer: Printer, document: Document) -> Report:
+        """The document as printed: the shift's number, opening and totals so far."""
+        shift = printer.shift
         printer.fiscal_document_number += 1
         company = self.world.companies[printer.company_id]
         point = self.world.trade_points[printer.trade_point_id]
@@ -226,7 +286,8 @@ class Backend:
         non_cash = (shift.sales_total - shift.cash_sales) - (
             shift.returns_total - shift.cash_returns
         )
-        return XReport(
+        printed_at = self.clock()
+        return Report(
             serial=printer.serial,
             model=printer.model,
             company_name=company.name,
@@ -234,7 +295,7 @@ class Backend:
             address=point.address,
             shift_number=shift.number,
             shift_opened_at=shift.opened_at,
-            printed_at=self.clock(),
+            printed_at=printed_at,
             fiscal_document_number=printer.fiscal_document_number,
             sales_count=shift.sales_count,
             sales_total=shift.sales_total,
@@ -244,6 +305,10 @@ class Backend:
             cash_out=shift.cash_out,
             cash_in_drawer=cash_in_drawer,
             non_cash_total=non_cash,
+            type=document.type,
+            shift_closed_at=printed_at if document.type is DocumentType.Z_REPORT else None,
+            cashier_name=document.cashier_name,
+            cashier_inn=document.cashier_inn,
         )
 
     # --- control ------------------------------------------------------------------------
@@ -271,14 +336,25 @@ class Backend:
         return len(old)
 
     def set_printer_state(self, printer: Printer, state: PrinterState) -> None:
-        if state is printer.state:
+        if state is PrinterState.SHIFT_CLOSED:
+            # The old "shift closed" state: now the shift's own business, the connection stays.
+            self.close_shift(printer)
             return
-        if printer.state is PrinterState.SHIFT_CLOSED:
-            # Leaving "shift closed" means a cashier opened a new shift.
-            printer.shift = Shift(number=printer.shift.number + 1, opened_at=self.clock())
         printer.state = state
 
-    def waiting_documents(self, serial: str) -> Iterable[Document]:
+    def open_shift(self, printer: Printer, opened_at: datetime | None = None) -> None:
+        """Open the next shift, as a cashier at the till would; an open shift stays as it is."""
+        if not printer.shift.is_open:
+            printer.shift = Shift(number=printer.shift.number + 1, opened_at=self.clock())
+        if opened_at is not None:
+            printer.shift.opened_at = opened_at
+
+    def close_shift(self, printer: Printer) -> None:
+        """Close the shift without a Z-report reaching the cloud (done at the till)."""
+        if printer.shift.is_open:
+            printer.shift.closed_at = self.clock()
+
+    def waiting_documents(self, serial: str) -> list[Document]:
         """Documents the printer still owes, oldest first."""
         return [
             d
@@ -299,7 +375,8 @@ def _absent(value: Any) -> bool:
     return value is None or value == ""
 
 
-def _validate(payload: dict[str, Any]) -> _Request:
+def _validate(payload: dict[str, Any], *, with_cashier: bool) -> _Request:
+    """The one validation of the three endpoints; ``with_cashier`` adds the cashier fields."""
     errors: dict[str, list[str]] = {}
 
     def text(field: str, *, required: bool = False, limit: int | None = None) -> str | None:
@@ -343,8 +420,27 @@ def _validate(payload: dict[str, Any]) -> _Request:
     elif not isinstance(callback_data, str | dict | list):
         errors["callback_data"] = [msg.invalid("callback_data")]
 
+    cashier_name = cashier_inn = None
+    if with_cashier:
+        cashier_name = text("cashier_name", limit=CASHIER_NAME_MAX_LENGTH)
+        cashier_inn = text("cashier_inn")
+        # A person's INN: 12 digits (the check digits are not verified; assumption).
+        if cashier_inn is not None and not _PERSON_INN.fullmatch(cashier_inn):
+            errors["cashier_inn"] = [msg.not_digits("cashier_inn", CASHIER_INN_LENGTH)]
+            cashier_inn = None
+
     if errors:
         raise _InvalidRequestError(errors)
     assert apikey is not None  # noqa: S101 - guaranteed by the required checks above
     assert login is not None  # noqa: S101
-    return _Request(apikey, login, test, target_serial, ext_id, callback_url, callback_data)
+    return _Request(
+        apikey,
+        login,
+        test,
+        target_serial,
+        ext_id,
+        callback_url,
+        callback_data,
+        cashier_name,
+        cashier_inn,
+    )

@@ -38,6 +38,8 @@ FIELD_LABELS: Final[dict[str, str]] = {
     "ext_id": "Ext Id",
     "callback_url": "Callback Url",
     "callback_data": "Callback Data",
+    "cashier_name": "Cashier Name",
+    "cashier_inn": "Cashier Inn",
 }
 
 
@@ -61,6 +63,10 @@ def not_a_url(field: str) -> str:
     return f"Значение «{FIELD_LABELS[field]}» не является правильным URL."
 
 
+def not_digits(field: str, length: int) -> str:
+    return f"Значение «{FIELD_LABELS[field]}» должно состоять из {length} цифр."
+
+
 def _symbols(number: int) -> str:
     if number % 10 == 1 and number % 100 != 11:
         return "символ"
@@ -75,5 +81,9 @@ NO_ACTIVE_PRINTER: Final = "Не найден фискальный регист�
 PRINTER_OFFLINE: Final = "Принтер не в сети. Документ будет напечатан после подключения."
 PAPER_OUT: Final = "В принтере закончилась бумага. Документ будет напечатан после замены."
 SHIFT_CLOSED: Final = "Смена не открыта."
+SHIFT_ALREADY_OPEN: Final = "Смена уже открыта."
+SHIFT_EXPIRED: Final = "Смена превысила 24 часа."
+SHIFT_OPENED: Final = "Смена открыта."
+SHIFT_CLOSED_BY_Z_REPORT: Final = "Смена закрыта."
 PROCESSED: Final = "Документ обработан."
 QUEUED: Final = "Документ поставлен в очередь."

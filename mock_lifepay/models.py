@@ -15,6 +15,18 @@ class PrinterState(StrEnum):
     OFFLINE = "offline"
     PAPER_OUT = "paper_out"
     SHIFT_CLOSED = "shift_closed"
+    """Not a state a printer is in: setting it closes the printer's shift (kept for old callers).
+
+    The shift is modelled on its own (:class:`Shift`); a printer's state is its connection.
+    """
+
+
+class DocumentType(StrEnum):
+    """What a cloud-print document asks the printer to do; the callback's ``type`` value."""
+
+    X_REPORT = "x_report"
+    OPEN_SHIFT = "open_shift"
+    Z_REPORT = "z_report"
 
 
 class DocumentStatus(StrEnum):
@@ -34,10 +46,12 @@ FINAL_STATUSES = frozenset({DocumentStatus.PROCESSED, DocumentStatus.ERROR})
 
 @dataclass(slots=True)
 class Shift:
-    """The printer's open shift and its running totals, in kopecks."""
+    """The printer's current (or last) shift and its running totals, in kopecks."""
 
     number: int
     opened_at: datetime
+    closed_at: datetime | None = None
+    """When a Z-report (or the control API) closed it; ``None`` while it is open."""
     sales_count: int = 0
     sales_total: int = 0
     returns_count: int = 0
@@ -46,6 +60,10 @@ class Shift:
     cash_out: int = 0
     cash_sales: int = 0
     cash_returns: int = 0
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
 
 
 @dataclass(slots=True)
@@ -101,8 +119,8 @@ class Company:
 
 
 @dataclass(slots=True)
-class XReport:
-    """The printed report: a snapshot of the shift's running totals."""
+class Report:
+    """A printed report: the shift's opening, or a snapshot of its running totals (X or Z)."""
 
     serial: str
     model: str
@@ -121,6 +139,14 @@ class XReport:
     cash_out: int
     cash_in_drawer: int
     non_cash_total: int
+    type: DocumentType = DocumentType.X_REPORT
+    shift_closed_at: datetime | None = None
+    """Set on a Z-report: the shift it closed ended when it was printed."""
+    cashier_name: str | None = None
+    cashier_inn: str | None = None
+
+
+XReport = Report  # the name before shift openings and Z-reports were printed too
 
 
 @dataclass(slots=True)
@@ -144,7 +170,7 @@ class CallbackAttempt:
 
 @dataclass(slots=True)
 class Document:
-    """A cloud-print document (here always an X-report)."""
+    """A cloud-print document: an X-report, a shift opening or a Z-report."""
 
     uuid: str
     company_id: int
@@ -155,10 +181,12 @@ class Document:
     ext_id: str | None = None
     callback_url: str | None = None
     callback_data: Any = None
-    type: str = "x_report"
+    type: DocumentType = DocumentType.X_REPORT
+    cashier_name: str | None = None
+    cashier_inn: str | None = None
     status: DocumentStatus = DocumentStatus.QUEUED
     message: str = ""
-    report: XReport | None = None
+    report: Report | None = None
     history: list[tuple[datetime, DocumentStatus, str]] = field(default_factory=list)
     callbacks: list[CallbackAttempt] = field(default_factory=list)
 

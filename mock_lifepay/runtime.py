@@ -14,7 +14,14 @@ import aiohttp
 from .backend import Answer, Backend, Clock, utc_now
 from .faults import FaultQueue
 from .journal import Journal
-from .models import CallbackAttempt, Document, DocumentStatus, Printer, PrinterState
+from .models import (
+    CallbackAttempt,
+    Document,
+    DocumentStatus,
+    DocumentType,
+    Printer,
+    PrinterState,
+)
 from .settings import Settings
 from .views import notification_view
 from .wire import encode_callback
@@ -86,17 +93,23 @@ class MockLifePay:
     # --- the endpoint -------------------------------------------------------------------
 
     def create_x_report(self, body: bytes) -> Answer:
-        answer = self.backend.create_x_report(body)
+        return self.create(body, DocumentType.X_REPORT)
+
+    def create(self, body: bytes, kind: DocumentType) -> Answer:
+        """Answer a request to the endpoint of ``kind``; a new document prints later."""
+        answer = self.backend.create(body, kind)
         if answer.created and answer.document is not None:
             self._spawn(self._process_later(answer.document))
             if len(self.backend.documents) > self.settings.max_documents > 0:
                 self.backend.trim(self.settings.max_documents)
         return answer
 
-    async def _process_later(self, document: Document) -> None:
+    async def _process_later(self, *documents: Document) -> None:
+        """Print ``documents`` in order after the processing delay, as one printer does."""
         await asyncio.sleep(self.settings.processing_delay)
-        if self.backend.process(document):
-            await self._status_changed(document)
+        for document in documents:
+            if self.backend.process(document):
+                await self._status_changed(document)
 
     async def _status_changed(self, document: Document) -> None:
         async with self._changed:
@@ -113,8 +126,10 @@ class MockLifePay:
         """Change a printer's state; a printer back online prints what it owes."""
         self.backend.set_printer_state(printer, state)
         if printer.state is PrinterState.ONLINE:
-            for document in self.backend.waiting_documents(printer.serial):
-                self._spawn(self._process_later(document))
+            # In the order they came: a shift opening waiting behind a Z-report must follow it.
+            waiting = self.backend.waiting_documents(printer.serial)
+            if waiting:
+                self._spawn(self._process_later(*waiting))
 
     def set_printer_error(self, printer: Printer, message: str | None) -> None:
         """Make every document the printer processes fail with ``message`` (``None`` clears)."""

@@ -43,10 +43,12 @@ class World:
     printers: dict[str, Printer] = field(default_factory=dict)
 
 
-def _shift(rng: random.Random, now: datetime) -> Shift:
+def _shift(rng: random.Random, now: datetime, *, fresh: bool) -> Shift:
+    """An open shift: opened now (``fresh``) or some hours ago, with cash put in."""
+    age = timedelta(hours=rng.randint(1, 10), minutes=rng.randint(0, 59))
     return Shift(
         number=rng.randint(1, 400),
-        opened_at=now - timedelta(hours=rng.randint(1, 10), minutes=rng.randint(0, 59)),
+        opened_at=now if fresh else now - age,
         cash_in=rng.randint(0, 5) * 100_000,
     )
 
@@ -98,13 +100,13 @@ class _Builder:
         self.world.users[login] = user
         return user
 
-    def printer(self, point: TradePoint, serial: str) -> Printer:
+    def printer(self, point: TradePoint, serial: str, *, fresh_shift: bool = False) -> Printer:
         printer = Printer(
             serial=serial,
             model=self.rng.choice(PRINTER_MODELS),
             company_id=point.company_id,
             trade_point_id=point.id,
-            shift=_shift(self.rng, self.now),
+            shift=_shift(self.rng, self.now, fresh=fresh_shift),
             state=PrinterState.ONLINE,
             fiscal_document_number=self.rng.randint(100, 9000),
         )
@@ -135,8 +137,9 @@ def build_world(seed: int = 0, companies: int = 3, now: datetime | None = None) 
     builder.user(demo, DEMO.shop_login, shop)
     builder.user(demo, DEMO.warehouse_login, warehouse)
     builder.user(demo, DEMO.blocked_login, blocked=True)
-    builder.printer(shop, DEMO.printers[0])
-    builder.printer(warehouse, DEMO.printers[1])
+    # The demo shops open their shifts as the mock starts: 24 hours before they expire.
+    builder.printer(shop, DEMO.printers[0], fresh_shift=True)
+    builder.printer(warehouse, DEMO.printers[1], fresh_shift=True)
 
     no_cloud = builder.company("ИП Васильков (без облака)", DEMO.no_cloud_apikey, cloud=False)
     no_cloud_point = builder.trade_point(no_cloud, "Киоск")

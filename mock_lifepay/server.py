@@ -15,14 +15,21 @@ from aiohttp import web
 
 from . import messages as msg
 from .backend import Answer
+from .control import PrinterPatch
 from .faults import Fault, FaultKind
-from .models import PrinterState
+from .models import DocumentType
 from .page import render_index, render_report
 from .runtime import MockLifePay
 from .views import accounts_view, document_view, printer_view
 
 MOCK_KEY: Final = web.AppKey("mock", MockLifePay)
 ENDPOINT: Final = "/cloud-print/create-x-report"
+# LifePay's cloud-print endpoints the mock serves, and the document each one makes.
+ENDPOINTS: Final[dict[str, DocumentType]] = {
+    ENDPOINT: DocumentType.X_REPORT,
+    "/cloud-print/create-session": DocumentType.OPEN_SHIFT,
+    "/cloud-print/create-z-report": DocumentType.Z_REPORT,
+}
 # Bodies beyond this are refused by aiohttp itself with HTTP 413, as a front proxy would.
 MAX_BODY_BYTES: Final = 1024 * 1024
 # What LifePay's PHP stack sends, spelled exactly so: one public Ruby client refuses anything else.
@@ -59,8 +66,10 @@ def _control_error(status: int, text: str) -> web.Response:
 # --- LifePay's endpoint ---------------------------------------------------------------------
 
 
-async def create_x_report(request: web.Request) -> web.StreamResponse:
+async def create_document(request: web.Request) -> web.StreamResponse:
+    """Any of LifePay's endpoints: the path says which document to make."""
     mock = request.app[MOCK_KEY]
+    kind = ENDPOINTS[request.path]
     started = time.monotonic()
     body = await request.read()
     entry = mock.journal.record(
@@ -71,7 +80,7 @@ async def create_x_report(request: web.Request) -> web.StreamResponse:
     fault = mock.faults.take()
     answer: Answer | None = None
     if fault is None or fault.reaches_backend:
-        answer = mock.create_x_report(body)
+        answer = mock.create(body, kind)
     response = await _respond(request, fault, answer)
     entry.fault = fault.kind.value if fault else None
     entry.http_status = response.status if response is not None else None
@@ -180,27 +189,31 @@ async def get_printer(request: web.Request) -> web.Response:
     return _json(printer_view(printer))
 
 
+PRINTER_FIELDS: Final = ("state", "error_message", "shift", "shift_opened_at", "shift_age_hours")
+
+
 async def patch_printer(request: web.Request) -> web.Response:
     mock = request.app[MOCK_KEY]
     printer = mock.backend.world.printers.get(request.match_info["serial"])
     if printer is None:
         return _control_error(404, "no such printer")
     patch = await _read_json(request)
-    if not isinstance(patch, dict) or not patch or set(patch) - {"state", "error_message"}:
-        return _control_error(400, "send 'state' and/or 'error_message'")
-    state: PrinterState | None = None
-    if "state" in patch:
-        try:
-            state = PrinterState(patch["state"])
-        except ValueError:
-            return _control_error(400, f"state must be one of {[s.value for s in PrinterState]}")
-    error_message = patch.get("error_message")
-    if error_message is not None and not isinstance(error_message, str):
-        return _control_error(400, "error_message must be text or null")
+    if not isinstance(patch, dict) or not patch or set(patch) - set(PRINTER_FIELDS):
+        return _control_error(400, f"send one or more of {list(PRINTER_FIELDS)}")
+    try:
+        change = PrinterPatch.parse(patch, mock.backend.clock())
+    except ValueError as err:
+        return _control_error(400, str(err))
+    if change.shift_opened_at is not None and not (change.open_shift or printer.shift.is_open):
+        return _control_error(400, "the shift is closed: open it to set its opening time")
     if "error_message" in patch:
-        mock.set_printer_error(printer, error_message)
-    if state is not None:
-        mock.set_printer_state(printer, state)
+        mock.set_printer_error(printer, change.error_message)
+    if change.close_shift:
+        mock.backend.close_shift(printer)
+    if change.open_shift or change.shift_opened_at is not None:
+        mock.backend.open_shift(printer, change.shift_opened_at)
+    if change.state is not None:
+        mock.set_printer_state(printer, change.state)
     return _json(printer_view(printer))
 
 
@@ -213,6 +226,7 @@ async def list_documents(request: web.Request) -> web.Response:
         if ("ext_id" not in query or document.ext_id == query["ext_id"])
         and ("serial" not in query or document.printer_serial == query["serial"])
         and ("status" not in query or document.status.value == query["status"])
+        and ("type" not in query or document.type.value == query["type"])
     ]
     return _json([document_view(document) for document in selected])
 
@@ -301,7 +315,7 @@ def create_app(mock: MockLifePay) -> web.Application:
 
     app.cleanup_ctx.append(mock_running)
     routes: list[tuple[str, str, Handler]] = [
-        ("POST", ENDPOINT, create_x_report),
+        *(("POST", path, create_document) for path in ENDPOINTS),
         ("GET", "/_mock/accounts", list_accounts),
         ("PATCH", "/_mock/companies/{company_id}", patch_company),
         ("PATCH", "/_mock/logins/{login}", patch_login),
@@ -363,4 +377,4 @@ class MockServer:
         await self.close()
 
 
-__all__ = ["ENDPOINT", "LIFEPAY_CONTENT_TYPE", "MOCK_KEY", "MockServer", "create_app"]
+__all__ = ["ENDPOINT", "ENDPOINTS", "LIFEPAY_CONTENT_TYPE", "MOCK_KEY", "MockServer", "create_app"]

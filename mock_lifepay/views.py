@@ -3,14 +3,27 @@
 from __future__ import annotations
 
 from dataclasses import asdict
+from datetime import datetime
 from typing import Any
 
-from .models import CallbackAttempt, Document, Printer, XReport
+from .models import CallbackAttempt, Document, Printer, Report, Shift
 from .seed import World
 
 
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment is not None else None
+
+
+def shift_view(shift: Shift) -> dict[str, Any]:
+    return {
+        "number": shift.number,
+        "open": shift.is_open,
+        "opened_at": shift.opened_at.isoformat(),
+        "closed_at": _iso(shift.closed_at),
+    }
+
+
 def printer_view(printer: Printer) -> dict[str, Any]:
-    shift = printer.shift
     return {
         "serial": printer.serial,
         "model": printer.model,
@@ -19,7 +32,7 @@ def printer_view(printer: Printer) -> dict[str, Any]:
         "state": printer.state.value,
         "active": printer.active,
         "error_message": printer.error_message,
-        "shift": {"number": shift.number, "opened_at": shift.opened_at.isoformat()},
+        "shift": shift_view(printer.shift),
     }
 
 
@@ -58,9 +71,11 @@ def accounts_view(world: World) -> list[dict[str, Any]]:
     return result
 
 
-def report_view(report: XReport) -> dict[str, Any]:
+def report_view(report: Report) -> dict[str, Any]:
     data = asdict(report)
+    data["type"] = report.type.value
     data["shift_opened_at"] = report.shift_opened_at.isoformat()
+    data["shift_closed_at"] = _iso(report.shift_closed_at)
     data["printed_at"] = report.printed_at.isoformat()
     return data
 
@@ -82,7 +97,7 @@ def document_view(document: Document) -> dict[str, Any]:
     return {
         "uuid": document.uuid,
         "ext_id": document.ext_id,
-        "type": document.type,
+        "type": document.type.value,
         "company_id": document.company_id,
         "login": document.login,
         "target_serial": document.printer_serial,
@@ -92,6 +107,8 @@ def document_view(document: Document) -> dict[str, Any]:
         "updated_at": document.updated_at.isoformat(),
         "callback_url": document.callback_url,
         "callback_data": document.callback_data,
+        "cashier_name": document.cashier_name,
+        "cashier_inn": document.cashier_inn,
         "history": [
             {"at": at.isoformat(), "status": status.value, "message": message}
             for at, status, message in document.history
@@ -109,7 +126,7 @@ def notification_view(document: Document, status_word: str | None = None) -> dic
     return {
         "uuid": document.uuid,
         "ext_id": document.ext_id,
-        "type": document.type,
+        "type": document.type.value,
         "status": status_word or document.status.value,
         "message": document.message,
         "target_serial": document.printer_serial,

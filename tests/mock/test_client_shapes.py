@@ -67,9 +67,13 @@ class Shape:
     """Attributes the created document must have."""
     headers: dict[str, str] = field(default_factory=dict)
     """The client's other default headers, for realism."""
+    endpoint: str = ENDPOINT
 
 
 NOT_FOUND: Final = {"target_serial": ["Принтер не найден."]}
+SESSION: Final = "/cloud-print/create-session"
+Z_REPORT: Final = "/cloud-print/create-z-report"
+CASHIER: Final = {"cashier_name": "Кассир Иванова", "cashier_inn": "500100732259"}
 
 SHAPES: Final = [
     Shape(
@@ -187,6 +191,70 @@ SHAPES: Final = [
         message="Неверный формат данных.",
         data=[],
     ),
+    # The sibling endpoints, as the same clients send them.
+    Shape(
+        "session-php-curl-escaped-cashier",
+        FORM,
+        {"target_serial": PRINTER, "ext_id": "open-1"} | CASHIER,
+        php_json,
+        document={"type": "open_shift", "ext_id": "open-1"} | CASHIER,
+        endpoint=SESSION,
+    ),
+    Shape(
+        "session-ruby-faraday",
+        FORM,
+        {"cashier_name": "Кассир Иванова", "callback_data": "Касса №1"},
+        ruby_json,
+        document={"type": "open_shift", "cashier_name": "Кассир Иванова", "cashier_inn": None},
+        endpoint=SESSION,
+    ),
+    Shape(
+        "z-report-no-content-type",
+        None,
+        {"cashier_inn": "500100732259"},
+        python_json,
+        document={"type": "z_report", "cashier_inn": "500100732259"},
+        endpoint=Z_REPORT,
+    ),
+    Shape(
+        "z-report-empty-string-optionals",
+        FORM,
+        {"test": "", "target_serial": "", "ext_id": "", "cashier_name": "", "cashier_inn": ""},
+        php_json,
+        document={"type": "z_report", "ext_id": None, "cashier_name": None, "cashier_inn": None},
+        endpoint=Z_REPORT,
+    ),
+    Shape(
+        "z-report-test-true", FORM, {"test": True} | CASHIER, php_json, data=[], endpoint=Z_REPORT
+    ),
+    Shape(
+        "session-test-string-1-extra-keys",
+        FORM,
+        {"test": "1", "enable": "1", "mode": "email"},
+        php_json,
+        data=[],
+        endpoint=SESSION,
+    ),
+    Shape(
+        "z-report-cashier-inn-as-number",
+        "application/json; charset=utf-8",
+        {"cashier_inn": 500100732259},
+        ruby_json,
+        code=400,
+        message="Ошибка данных.",
+        data={"cashier_inn": ["Значение «Cashier Inn» должно быть строкой."]},
+        endpoint=Z_REPORT,
+    ),
+    Shape(
+        "session-a-real-form-is-not-json",
+        FORM,
+        {},
+        lambda payload: f"apikey={payload['apikey']}&login={payload['login']}".encode(),
+        code=6000,
+        message="Неверный формат данных.",
+        data=[],
+        endpoint=SESSION,
+    ),
 ]
 
 
@@ -197,7 +265,7 @@ async def send(
     if shape.content_type is not None:
         headers["Content-Type"] = shape.content_type
     async with session.post(
-        url + ENDPOINT,
+        url + shape.endpoint,
         data=body,
         headers=headers,
         # aiohttp labels bytes application/octet-stream unless told not to.
@@ -218,6 +286,7 @@ async def test_client_shape(
 
     (entry,) = mock.journal.entries()
     assert entry.content_type_header == shape.content_type  # the shape arrived as sent
+    assert entry.path == shape.endpoint
     documents = list(mock.backend.documents.values())
     data = shape.data
     if data is NEW_UUID:

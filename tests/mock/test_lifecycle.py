@@ -88,22 +88,24 @@ async def test_unavailable_printer_awaits_retry_then_prints(
     assert mock.backend.documents[uuid].report is not None
 
 
-async def test_closed_shift_is_an_error_and_a_new_shift_opens(
+async def test_closed_shift_is_an_error_and_the_old_state_name_closes_it(
     client: LifePayClient, lifepay_mock: MockHandle, receiver: CallbackReceiver
 ) -> None:
     mock = lifepay_mock.mock
     printer = mock.backend.world.printers[lifepay_mock.demo.printers[0]]
     shift_number = printer.shift.number
+    # The state "shift_closed" of old closes the shift; the printer stays connected.
     mock.set_printer_state(printer, PrinterState.SHIFT_CLOSED)
+    assert (printer.state, printer.shift.is_open) == (PrinterState.ONLINE, False)
     uuid = await print_one(client, lifepay_mock, receiver)
     await mock.wait_until_idle()
     (notification,) = receiver.notifications()
     assert notification.status is Wire.ERROR
     assert notification.message == SHIFT_CLOSED
 
-    mock.set_printer_state(printer, PrinterState.ONLINE)
+    mock.backend.open_shift(printer)
     await mock.wait_until_idle()
-    assert printer.shift.number == shift_number + 1
+    assert (printer.shift.number, printer.shift.is_open) == (shift_number + 1, True)
     assert mock.backend.documents[uuid].status is DocumentStatus.ERROR  # final stays final
     assert len(receiver.received) == 1
 

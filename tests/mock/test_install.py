@@ -1,0 +1,140 @@
+"""The lean install: the wheel holds the mock alone, and installs and runs in a fresh venv.
+
+The Home Assistant integration is installed by HACS from custom_components/; pip must never put
+it into a site-packages. The wheel is built from a copy of the tree (so the checkout gets no
+build/ or egg-info) with the locked setuptools, without build isolation: nothing is downloaded
+to build it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import aiohttp
+import pytest
+
+from mock_lifepay import DEMO
+
+pytestmark = pytest.mark.slow
+
+REPO = Path(__file__).resolve().parents[2]
+# What a checkout holds that a build could pick up; the integration must stay out.
+COPIED = ("pyproject.toml", "README.md", "hacs.json", "mock_lifepay", "custom_components", "docs")
+
+
+def run(*args: str | Path, cwd: Path | None = None) -> str:
+    """Run a command of this test's own making; its output, or the failure with it."""
+    done = subprocess.run(  # noqa: S603 - the arguments are this test's own
+        [str(arg) for arg in args], capture_output=True, text=True, cwd=cwd, check=False
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done.stdout
+
+
+def build_wheel(where: Path) -> Path:
+    source = where / "source"
+    source.mkdir()
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
+    for name in COPIED:
+        path = REPO / name
+        if path.is_dir():
+            shutil.copytree(path, source / name, ignore=ignore)
+        else:
+            shutil.copy2(path, source / name)
+    pip = (sys.executable, "-m", "pip")
+    run(*pip, "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", where / "dist", source)
+    (wheel,) = (where / "dist").glob("*.whl")
+    return wheel
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_wheel(tmp_path_factory.mktemp("wheel"))
+
+
+def test_the_wheel_holds_the_mock_and_nothing_else(wheel: Path) -> None:
+    assert re.fullmatch(r"mock_lifepay-[0-9.]+-py3-none-any\.whl", wheel.name), wheel.name
+    with zipfile.ZipFile(wheel) as archive:
+        names = archive.namelist()
+        (entry_points,) = [n for n in names if n.endswith(".dist-info/entry_points.txt")]
+        entry_text = archive.read(entry_points).decode()
+        (metadata,) = [n for n in names if n.endswith(".dist-info/METADATA")]
+        requires = [
+            line.split(":", 1)[1].strip()
+            for line in archive.read(metadata).decode().splitlines()
+            if line.startswith("Requires-Dist:")
+        ]
+    packaged = {name for name in names if not name.startswith("mock_lifepay-")}
+    sources = {
+        path.relative_to(REPO).as_posix()
+        for path in (REPO / "mock_lifepay").rglob("*")
+        if path.is_file() and "__pycache__" not in path.parts
+    }
+    assert packaged == sources  # every module and data file of the mock, nothing more
+    assert not any("custom_components" in name or name.startswith("tests/") for name in names)
+    assert "mock_lifepay/py.typed" in packaged
+    assert "[console_scripts]\nmock-lifepay = mock_lifepay.__main__:main" in entry_text
+    assert "[pytest11]\nlifepay_mock = mock_lifepay.pytest_plugin" in entry_text
+    assert sorted(requires) == ["aiohttp>=3.11", "faker>=30"]
+
+
+async def test_the_wheel_installs_and_mock_lifepay_serves(wheel: Path, tmp_path: Path) -> None:
+    venv = tmp_path / "venv"
+    python = venv / "bin" / "python"
+    await asyncio.to_thread(run, sys.executable, "-m", "venv", venv)
+    # The lock pins aiohttp and faker: the same versions the suite uses, usually from pip's cache.
+    lock = REPO / "requirements" / "test.txt"
+    await asyncio.to_thread(run, python, "-m", "pip", "install", "-q", wheel, "-c", lock)
+    found = json.loads(await asyncio.to_thread(run, python, "-c", PROBE, cwd=tmp_path))
+    assert found == {"custom_components": False, "homeassistant": False, "plugin": True}
+
+    process = await asyncio.create_subprocess_exec(
+        str(venv / "bin" / "mock-lifepay"),
+        "--port",
+        "0",
+        "--processing-delay",
+        "0",
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+        cwd=tmp_path,
+    )
+    assert process.stdout is not None
+    try:
+        async with asyncio.timeout(30):
+            banner = ""
+            while "Try it:" not in banner:
+                line = await process.stdout.readline()
+                assert line, banner
+                banner += line.decode()
+        match = re.search(r"listening on (http://\S+)", banner)
+        assert match, banner
+        url = match.group(1)
+        payload = {"apikey": DEMO.apikey, "login": DEMO.admin_login, "test": 1}
+        async with (
+            aiohttp.ClientSession() as session,
+            session.post(url + "/cloud-print/create-session", json=payload) as answer,
+        ):
+            assert await answer.json(content_type=None) == {"code": 0, "message": "", "data": []}
+    finally:
+        process.send_signal(signal.SIGINT)
+        await asyncio.wait_for(process.communicate(), 20)
+    assert process.returncode == 0
+
+
+PROBE = """
+import importlib.util, json
+from importlib.metadata import entry_points
+print(json.dumps({
+    "custom_components": importlib.util.find_spec("custom_components") is not None,
+    "homeassistant": importlib.util.find_spec("homeassistant") is not None,
+    "plugin": any(e.value == "mock_lifepay.pytest_plugin" for e in entry_points(group="pytest11")),
+}))
+"""
