@@ -19,12 +19,21 @@ from .errors import (
     LifePayTransportError,
     LifePayValidationError,
 )
-from .models import CallbackNotification, DocumentStatus, JsonValue, PrintResult
+from .models import (
+    CallbackNotification,
+    Cashier,
+    DocumentKind,
+    DocumentStatus,
+    JsonValue,
+    PrintResult,
+)
 from .retry import RetrySchedule, call_until_answered, new_ext_id
 
 __all__ = [
     "DEFAULT_BASE_URL",
     "CallbackNotification",
+    "Cashier",
+    "DocumentKind",
     "DocumentStatus",
     "JsonValue",
     "LifePayAccessDeniedError",

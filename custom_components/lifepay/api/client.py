@@ -19,12 +19,17 @@ from .errors import (
     LifePayTimeoutError,
     error_for_code,
 )
-from .models import JsonValue, PrintResult
-from .validation import check_callback_url, check_credentials, check_ext_id, check_serial
+from .models import Cashier, DocumentKind, JsonValue, PrintResult
+from .validation import (
+    check_callback_url,
+    check_cashier,
+    check_credentials,
+    check_ext_id,
+    check_serial,
+)
 
 DEFAULT_BASE_URL: Final = "https://sapi.life-pay.ru"
 DEFAULT_TIMEOUT: Final = 30.0
-CREATE_X_REPORT_PATH: Final = "/cloud-print/create-x-report"
 # Bodies beyond this are not LifePay's envelope; reading them whole would only waste memory.
 MAX_RESPONSE_BYTES: Final = 1_000_000
 
@@ -65,7 +70,29 @@ class LifePayClient:
         callback_url: str | None = None,
         callback_data: JsonValue = None,
     ) -> PrintResult:
-        """Ask LifePay to print an X-report.
+        """Ask LifePay to print an X-report (see :meth:`create_document`)."""
+        return await self.create_document(
+            DocumentKind.X_REPORT,
+            target_serial=target_serial,
+            ext_id=ext_id,
+            test=test,
+            callback_url=callback_url,
+            callback_data=callback_data,
+        )
+
+    async def create_document(
+        self,
+        kind: DocumentKind,
+        *,
+        target_serial: str | None = None,
+        ext_id: str | None = None,
+        test: bool = False,
+        callback_url: str | None = None,
+        callback_data: JsonValue = None,
+        cashier: Cashier | None = None,
+    ) -> PrintResult:
+        """Ask LifePay to print a document of ``kind``: an X-report, a shift opening or a
+        Z-report. The three share one request shape; only shift documents name a cashier.
 
         Without ``target_serial`` one of the account's active printers prints it. In test mode
         LifePay validates the request fully but creates no document (the result has no uuid).
@@ -85,8 +112,16 @@ class LifePayClient:
             payload["callback_url"] = callback_url
         if callback_data is not None:
             payload["callback_data"] = callback_data
+        if cashier is not None:
+            if not kind.names_cashier:
+                raise LifePayInputError(f"A {kind.value} names no cashier")
+            check_cashier(cashier.name, cashier.inn)
+            if cashier.name is not None:
+                payload["cashier_name"] = cashier.name
+            if cashier.inn is not None:
+                payload["cashier_inn"] = cashier.inn
 
-        envelope = await self.request(CREATE_X_REPORT_PATH, payload)
+        envelope = await self.request(kind.path, payload)
         uuid: str | None = None
         if not test:
             data = envelope.data

@@ -21,6 +21,45 @@ class DocumentStatus(StrEnum):
     ERROR = "error"
 
 
+class DocumentKind(StrEnum):
+    """The cloud-print documents of a shop's fiscal day; all three share one request shape.
+
+    The values are what callbacks carry as ``type`` (the mock's choice: LifePay's pages do not
+    name them) and what this project stores.
+    """
+
+    X_REPORT = "x_report"
+    """The shift's running totals, without closing it (``create-x-report``)."""
+    OPEN_SHIFT = "open_shift"
+    """Open the printer's shift (``create-session``)."""
+    Z_REPORT = "z_report"
+    """Close the shift with its totals (``create-z-report``)."""
+
+    @property
+    def path(self) -> str:
+        return _PATHS[self]
+
+    @property
+    def names_cashier(self) -> bool:
+        """Whether the request may carry ``cashier_name`` and ``cashier_inn``."""
+        return self is not DocumentKind.X_REPORT
+
+
+_PATHS = {
+    DocumentKind.X_REPORT: "/cloud-print/create-x-report",
+    DocumentKind.OPEN_SHIFT: "/cloud-print/create-session",
+    DocumentKind.Z_REPORT: "/cloud-print/create-z-report",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Cashier:
+    """Who opens or closes the shift, as printed on the document; both fields are optional."""
+
+    name: str | None = None
+    inn: str | None = None
+
+
 @dataclass(frozen=True, slots=True)
 class PrintResult:
     """What LifePay answered to an accepted print request."""

@@ -13,6 +13,8 @@ from .errors import LifePayInputError
 EXT_ID_MAX_LENGTH = 50
 CALLBACK_URL_MAX_LENGTH = 255
 SERIAL_MAX_LENGTH = 20
+CASHIER_NAME_MAX_LENGTH = 64
+INN_LENGTH = 12  # a person's INN; a cashier is a person
 
 
 def check_credentials(apikey: str, login: str) -> None:
@@ -44,6 +46,16 @@ def check_ext_id(ext_id: str) -> None:
         raise LifePayInputError(
             f"ext_id is {len(ext_id)} characters long; LifePay accepts at most {EXT_ID_MAX_LENGTH}"
         )
+
+
+def check_cashier(name: str | None, inn: str | None) -> None:
+    """A cashier's name of at most 64 characters and a person's INN of 12 digits."""
+    if name is not None and (not name.strip() or len(name) > CASHIER_NAME_MAX_LENGTH):
+        raise LifePayInputError(
+            f"A cashier's name is 1 to {CASHIER_NAME_MAX_LENGTH} characters, got {name!r}"
+        )
+    if inn is not None and (len(inn) != INN_LENGTH or not inn.isascii() or not inn.isdigit()):
+        raise LifePayInputError(f"A cashier's INN is {INN_LENGTH} digits, got {inn!r}")
 
 
 def check_callback_url(url: str) -> None:
