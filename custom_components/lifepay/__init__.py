@@ -14,7 +14,8 @@ from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.typing import ConfigType
 
-from .account import ISSUE_ACCESS_DENIED, ISSUE_CLOUD_PRINT_DISABLED, LifePayAccount, issue_id
+from . import issues, texts
+from .account import LifePayAccount
 from .api import DEFAULT_BASE_URL, LifePayClient
 from .const import CONF_CONFIRM_HOURS, CONF_GIVE_UP_MINUTES, CONF_LOGIN, DOMAIN, MANUFACTURER
 from .migration import async_migrate_entry
@@ -68,6 +69,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: LifePayConfigEntry) -> b
         give_up_after=timedelta(minutes=options.get(CONF_GIVE_UP_MINUTES, DEFAULT_GIVE_UP_MINUTES)),
         confirm_within=timedelta(hours=options.get(CONF_CONFIRM_HOURS, DEFAULT_CONFIRM_HOURS)),
     )
+    await texts.async_load(hass)
     account.queue.callback_url = await async_callback_url(hass, entry)
     # Saved jobs first: a callback for one may arrive as soon as the webhook exists.
     await account.queue.async_load()
@@ -76,14 +78,27 @@ async def async_setup_entry(hass: HomeAssistant, entry: LifePayConfigEntry) -> b
     dr.async_get(hass).async_get_or_create(
         config_entry_id=entry.entry_id,
         identifiers={(DOMAIN, entry.entry_id)},
-        name=f"LifePay {account.login}",
+        name=entry.title,
         manufacturer=MANUFACTURER,
-        model="Cloud account",
+        model=texts.device_word(hass, "model_account"),
         entry_type=dr.DeviceEntryType.SERVICE,
     )
+    _forget_issues_of_removed_printers(hass, entry)
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     entry.async_on_unload(entry.add_update_listener(_async_reload_on_change))
     return True
+
+
+def _forget_issues_of_removed_printers(hass: HomeAssistant, entry: LifePayConfigEntry) -> None:
+    for issue in list(ir.async_get(hass).issues.values()):
+        data = issue.data or {}
+        if (
+            issue.domain == DOMAIN
+            and data.get("entry_id") == entry.entry_id
+            and data.get("subentry_id")
+            and data["subentry_id"] not in entry.subentries
+        ):
+            ir.async_delete_issue(hass, DOMAIN, issue.issue_id)
 
 
 async def _async_reload_on_change(hass: HomeAssistant, entry: LifePayConfigEntry) -> None:
@@ -101,13 +116,9 @@ async def async_unload_entry(hass: HomeAssistant, entry: LifePayConfigEntry) -> 
 async def async_remove_entry(hass: HomeAssistant, entry: LifePayConfigEntry) -> None:
     """Forget the account's saved jobs, repair issues and cloudhook."""
     await job_store(hass, entry.entry_id).async_remove()
-    for kind in (
-        ISSUE_ACCESS_DENIED,
-        ISSUE_CLOUD_PRINT_DISABLED,
-        ISSUE_NO_CALLBACK_URL,
-        ISSUE_LOCAL_CALLBACK_URL,
-    ):
-        ir.async_delete_issue(hass, DOMAIN, issue_id(kind, entry))
+    issues.async_clear_all(hass, entry)
+    for kind in (ISSUE_NO_CALLBACK_URL, ISSUE_LOCAL_CALLBACK_URL):
+        ir.async_delete_issue(hass, DOMAIN, f"{kind}_{entry.entry_id}")
     if cloud := active_cloud(hass):
         with contextlib.suppress(cloud.CloudNotAvailable):
             await cloud.async_delete_cloudhook(hass, entry.data[CONF_WEBHOOK_ID])

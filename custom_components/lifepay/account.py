@@ -1,31 +1,37 @@
-"""One LifePay account at run time: its client, printers, print queue and issues."""
+"""One LifePay account at run time: its client, printers, print queue, events and issues."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from homeassistant.config_entries import ConfigEntry, ConfigSubentry
-from homeassistant.core import HomeAssistant
-from homeassistant.helpers import issue_registry as ir
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers import device_registry as dr
 
+from . import issues
 from .api import (
+    Cashier,
+    DocumentKind,
     JsonValue,
     LifePayAccessDeniedError,
     LifePayAuthError,
     LifePayClient,
     LifePayCloudPrintDisabledError,
     LifePayError,
-    PrintResult,
 )
 from .api.validation import check_ext_id, check_serial
-from .const import ANY_PRINTER, CONF_SERIAL, DOMAIN, LOGGER, SUBENTRY_PRINTER
+from .const import ANY_PRINTER, CONF_SERIAL, DOMAIN, EVENT_DOCUMENT, LOGGER, SUBENTRY_PRINTER
 from .errors import to_home_assistant_error
+from .issues import Issue
 from .jobs import JobStatus, PrintJob
-from .queue import PrintQueue
+from .queue import PrintQueue, Submission
 
-ISSUE_CLOUD_PRINT_DISABLED = "cloud_print_disabled"
-ISSUE_ACCESS_DENIED = "access_denied"
+# A document that reached LifePay: whatever was wrong with reaching it is over.
+_REACHED_LIFEPAY = frozenset(
+    {JobStatus.ACCEPTED, JobStatus.PROCESSED, JobStatus.AWAITING_RETRY, JobStatus.SENT}
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,12 +51,17 @@ class Printer:
         return cls(subentry.subentry_id, subentry.data.get(CONF_SERIAL) or None, subentry.title)
 
 
-def issue_id(kind: str, entry: ConfigEntry) -> str:
-    return f"{kind}_{entry.entry_id}"
+@dataclass(frozen=True, slots=True)
+class Sent:
+    """What became of a request: its job (none in test mode) and how it was sent."""
+
+    job: PrintJob | None
+    submission: Submission | None = None
+    test: bool = False
 
 
 class LifePayAccount:
-    """Prints X-reports for one config entry and remembers what became of them."""
+    """Sends one config entry's documents and remembers what became of them."""
 
     def __init__(
         self,
@@ -72,6 +83,7 @@ class LifePayAccount:
             on_final_error=self._retry_refused,
         )
         self.jobs = self.queue.jobs
+        self.jobs.on_status = self._status_changed
         self._unknown_status_words: set[str | None] = set()
         self.printers = {
             subentry.subentry_id: Printer.from_subentry(subentry)
@@ -87,19 +99,21 @@ class LifePayAccount:
     def callback_url(self) -> str | None:
         return self.queue.callback_url
 
-    async def async_print(
+    async def async_send(
         self,
         printer: Printer,
+        kind: DocumentKind = DocumentKind.X_REPORT,
         *,
         test: bool = False,
         ext_id: str | None = None,
         user_data: JsonValue = None,
-    ) -> tuple[PrintResult, PrintJob | None]:
-        """Ask LifePay to print; a test request only checks and records no job.
+        cashier: Cashier | None = None,
+    ) -> Sent:
+        """Ask LifePay for a document; a test request only checks and records no job.
 
         A job that meets a transport failure is retried in the background and raises nothing.
         Final answers raise a translated ``HomeAssistantError`` (``ServiceValidationError`` for
-        bad input and LifePay's data errors) after being recorded on the printer's job.
+        bad input) after being recorded on the printer's job.
         """
         try:
             if ext_id is not None:
@@ -107,21 +121,24 @@ class LifePayAccount:
             if printer.serial is not None:
                 check_serial(printer.serial)
             if test:
-                result = await self.client.create_x_report(
-                    target_serial=printer.serial, ext_id=ext_id, test=True
+                await self.client.create_document(
+                    kind, target_serial=printer.serial, ext_id=ext_id, test=True, cashier=cashier
                 )
-                self._clear_issues()
-                return result, None
-            job = await self.queue.async_submit(
-                printer.subentry_id, printer.serial, ext_id=ext_id, user_data=user_data
+                self._clear_issues(printer)
+                return Sent(job=None, test=True)
+            job, submission = await self.queue.async_submit(
+                printer.subentry_id,
+                printer.serial,
+                kind=kind,
+                ext_id=ext_id,
+                user_data=user_data,
+                cashier=cashier,
             )
         except LifePayError as err:
             self._raise_issues(err, printer)
-            LOGGER.warning("X-report on %s failed: %s", printer.name, err)
+            LOGGER.warning("%s on %s failed: %s", kind, printer.name, err)
             raise to_home_assistant_error(err, printer.name) from err
-        if job.status is not JobStatus.RETRYING:
-            self._clear_issues()
-        return PrintResult(uuid=job.uuid, ext_id=job.ext_id, test=False), job
+        return Sent(job=job, submission=submission)
 
     def warn_unknown_status(self, word: str | None) -> None:
         """Say once per word that LifePay sent a status this integration does not know."""
@@ -129,35 +146,77 @@ class LifePayAccount:
             return
         self._unknown_status_words.add(word)
         LOGGER.warning(
-            "LifePay reported status %r, which this integration does not know; the report "
+            "LifePay reported status %r, which this integration does not know; the document "
             "keeps its last known state and the word is shown in the lifepay_status attribute",
             word,
         )
 
+    def device_id(self, printer_id: str) -> str | None:
+        device = dr.async_get(self.hass).async_get_device({(DOMAIN, printer_id)})
+        return device.id if device else None
+
+    # --- what follows a change of a job's status --------------------------------------------
+
+    @callback
+    def _status_changed(self, job: PrintJob, previous: JobStatus | None) -> None:
+        """Tell automations (the event device triggers and the logbook read) and mend issues."""
+        printer = self.printers.get(job.printer_id)
+        self.hass.bus.async_fire(EVENT_DOCUMENT, self.event_data(job, previous, printer))
+        printer = printer or self._unknown_printer(job)
+        if job.status in _REACHED_LIFEPAY:
+            self._clear_issues(printer)
+        if job.status is JobStatus.FAILED:
+            self._raise(Issue.GAVE_UP, printer, job)
+        elif previous is JobStatus.FAILED:  # sent again, or LifePay had it after all
+            issues.async_clear(self.hass, Issue.GAVE_UP, printer.subentry_id)
+
+    def event_data(
+        self, job: PrintJob, previous: JobStatus | None, printer: Printer | None
+    ) -> dict[str, Any]:
+        return {
+            "device_id": self.device_id(job.printer_id),
+            "printer": printer.name if printer else None,
+            "serial": job.target_serial,
+            "kind": job.kind.value,
+            "status": job.status.value,
+            "previous_status": previous.value if previous else None,
+            "final": job.final,
+            "ext_id": job.ext_id,
+            "uuid": job.uuid,
+            "code": job.code,
+            "problem": job.problem.value if job.problem else None,
+            "lifepay_message": job.message,
+            "lifepay_status": job.lifepay_status,
+            "callback_data": job.user_data,
+        }
+
+    def _unknown_printer(self, job: PrintJob) -> Printer:
+        """A job whose printer was removed since: issues still name something."""
+        return Printer(job.printer_id, job.target_serial, job.target_serial or "?")
+
     def _retry_refused(self, error: LifePayError, job: PrintJob) -> None:
         """A retry met a final answer: the same re-authentication or repair as a first try."""
-        printer = self.printers.get(job.printer_id)
-        self._raise_issues(error, printer or Printer(job.printer_id, job.target_serial, "?"))
+        self._raise_issues(error, self.printers.get(job.printer_id) or self._unknown_printer(job))
 
     def _raise_issues(self, error: LifePayError, printer: Printer) -> None:
         if isinstance(error, LifePayAuthError):
             self.entry.async_start_reauth(self.hass)
         elif isinstance(error, LifePayCloudPrintDisabledError):
-            self._create_issue(ISSUE_CLOUD_PRINT_DISABLED, printer)
+            self._raise(Issue.CLOUD_PRINT_DISABLED, printer)
         elif isinstance(error, LifePayAccessDeniedError):
-            self._create_issue(ISSUE_ACCESS_DENIED, printer)
+            self._raise(Issue.ACCESS_DENIED, printer)
 
-    def _create_issue(self, kind: str, printer: Printer) -> None:
-        ir.async_create_issue(
-            self.hass,
-            DOMAIN,
-            issue_id(kind, self.entry),
-            is_fixable=False,
-            severity=ir.IssueSeverity.ERROR,
-            translation_key=kind,
-            translation_placeholders={"login": self.login, "printer": printer.name},
-        )
+    def _raise(self, issue: Issue, printer: Printer, job: PrintJob | None = None) -> None:
+        placeholders = {
+            "account": self.entry.title,
+            "login": self.login,
+            "printer": printer.name,
+            "serial": printer.serial or "",
+            "ext_id": job.ext_id if job else "",
+        }
+        issues.async_raise(self.hass, issue, self.entry, placeholders, printer.subentry_id)
 
-    def _clear_issues(self) -> None:
-        for kind in (ISSUE_CLOUD_PRINT_DISABLED, ISSUE_ACCESS_DENIED):
-            ir.async_delete_issue(self.hass, DOMAIN, issue_id(kind, self.entry))
+    def _clear_issues(self, printer: Printer) -> None:
+        """LifePay took a request for ``printer``: the company may print, this login on it."""
+        issues.async_clear(self.hass, Issue.CLOUD_PRINT_DISABLED, self.entry.entry_id)
+        issues.async_clear(self.hass, Issue.ACCESS_DENIED, printer.subentry_id)

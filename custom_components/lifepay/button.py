@@ -1,17 +1,41 @@
-"""The Print X-report button of each printer."""
+"""Per printer, a button for each document of the fiscal day."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from homeassistant.components.button import ButtonEntity, ButtonEntityDescription
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from . import LifePayConfigEntry
+from .api import DocumentKind
 from .entity import LifePayPrinterEntity
 
 PARALLEL_UPDATES = 1
 
-PRINT_X_REPORT = ButtonEntityDescription(key="print_x_report", translation_key="print_x_report")
+
+@dataclass(frozen=True, kw_only=True)
+class DocumentButtonDescription(ButtonEntityDescription):
+    kind: DocumentKind
+
+
+BUTTONS = (
+    DocumentButtonDescription(
+        key="print_x_report", translation_key="print_x_report", kind=DocumentKind.X_REPORT
+    ),
+    DocumentButtonDescription(
+        key="open_shift", translation_key="open_shift", kind=DocumentKind.OPEN_SHIFT
+    ),
+    # Closing the shift ends the fiscal day: a stray press must not do it, so a person
+    # switches this button on first.
+    DocumentButtonDescription(
+        key="close_shift",
+        translation_key="close_shift",
+        kind=DocumentKind.Z_REPORT,
+        entity_registry_enabled_default=False,
+    ),
+)
 
 
 async def async_setup_entry(
@@ -22,15 +46,15 @@ async def async_setup_entry(
     account = entry.runtime_data
     for printer in account.printers.values():
         async_add_entities(
-            [PrintXReportButton(account, printer, PRINT_X_REPORT)],
+            [DocumentButton(account, printer, description) for description in BUTTONS],
             config_subentry_id=printer.subentry_id,
         )
 
 
-class PrintXReportButton(LifePayPrinterEntity, ButtonEntity):
-    """Asks LifePay to print an X-report on the printer."""
+class DocumentButton(LifePayPrinterEntity, ButtonEntity):
+    """Asks LifePay to print the button's document on the printer."""
 
-    entity_description: ButtonEntityDescription
+    entity_description: DocumentButtonDescription
 
     async def async_press(self) -> None:
-        await self.account.async_print(self.printer)
+        await self.account.async_send(self.printer, self.entity_description.kind)

@@ -11,6 +11,7 @@ from homeassistant.config_entries import (
     ConfigEntry,
     ConfigFlow,
     ConfigFlowResult,
+    ConfigSubentryData,
     ConfigSubentryFlow,
     OptionsFlow,
     SubentryFlowResult,
@@ -28,6 +29,7 @@ from homeassistant.helpers.selector import (
     TextSelectorType,
 )
 
+from . import texts
 from .api import (
     DEFAULT_BASE_URL,
     LifePayAccessDeniedError,
@@ -38,6 +40,7 @@ from .api import (
     LifePayInputError,
     LifePayTransportError,
     LifePayValidationError,
+    lifepay_words,
 )
 from .api.validation import check_serial
 from .const import (
@@ -51,7 +54,6 @@ from .const import (
     LOGGER,
 )
 from .const import SUBENTRY_PRINTER as PRINTER
-from .errors import field_details
 from .queue import DEFAULT_CONFIRM_HOURS, DEFAULT_GIVE_UP_MINUTES
 
 MIN_GIVE_UP_MINUTES = 10
@@ -103,8 +105,11 @@ async def _check_account(hass: HomeAssistant, data: Mapping[str, Any]) -> dict[s
 
 
 def _flatten(user_input: Mapping[str, Any]) -> dict[str, Any]:
-    """The form keeps the API URL in a collapsed section; the entry stores it flat."""
-    data = {key: value for key, value in user_input.items() if key != CONF_ADVANCED}
+    """The form keeps the API URL in a collapsed section and a name; the entry stores the rest
+    flat (the name becomes the entry's title)."""
+    data = {
+        key: value for key, value in user_input.items() if key not in (CONF_ADVANCED, CONF_NAME)
+    }
     data[CONF_URL] = user_input.get(CONF_ADVANCED, {}).get(CONF_URL) or DEFAULT_BASE_URL
     data[CONF_LOGIN] = data[CONF_LOGIN].strip()
     data[CONF_API_KEY] = data[CONF_API_KEY].strip()
@@ -114,6 +119,7 @@ def _flatten(user_input: Mapping[str, Any]) -> dict[str, Any]:
 def _account_schema(defaults: Mapping[str, Any]) -> vol.Schema:
     return vol.Schema(
         {
+            vol.Optional(CONF_NAME, default=defaults.get(CONF_NAME, "")): str,
             vol.Required(CONF_API_KEY, default=defaults.get(CONF_API_KEY, "")): PASSWORD,
             vol.Required(CONF_LOGIN, default=defaults.get(CONF_LOGIN, "")): str,
             vol.Required(CONF_ADVANCED): section(
@@ -126,12 +132,64 @@ def _account_schema(defaults: Mapping[str, Any]) -> vol.Schema:
     )
 
 
+PRINTER_SCHEMA = vol.Schema({vol.Optional(CONF_SERIAL): str, vol.Optional(CONF_NAME): str})
+
+
+def _account_title(user_input: Mapping[str, Any], login: str) -> str:
+    return (user_input.get(CONF_NAME) or "").strip() or f"LifePay {login}"
+
+
+def _titles_in_use(hass: HomeAssistant, *, but: str | None = None) -> set[str]:
+    """Titles of accounts and printers, which are shown side by side in pickers."""
+    titles: set[str] = set()
+    for entry in hass.config_entries.async_entries(DOMAIN):
+        if entry.entry_id != but:
+            titles.add(entry.title.casefold())
+        titles.update(
+            sub.title.casefold() for sub_id, sub in entry.subentries.items() if sub_id != but
+        )
+    return titles
+
+
+async def async_check_printer(
+    hass: HomeAssistant, account: Mapping[str, Any], serial: str
+) -> tuple[dict[str, str], str]:
+    """Errors for the printer form, and LifePay's own words when it refused the serial."""
+    if serial:
+        try:
+            check_serial(serial)
+        except LifePayInputError:
+            return {CONF_SERIAL: "invalid_serial"}, ""
+    try:
+        await _client(hass, account).create_x_report(target_serial=serial or None, test=True)
+    except LifePayValidationError as err:
+        field = CONF_SERIAL if serial else "base"
+        return {field: "printer_rejected"}, lifepay_words(err) or ""
+    except LifePayError as err:
+        return {"base": _error_key(err)}, lifepay_words(err) or ""
+    return {}, ""
+
+
+async def _printer_title(hass: HomeAssistant, name: str, serial: str, account_title: str) -> str:
+    """The printer's name, or a default in Home Assistant's language that tells it apart."""
+    if name:
+        return name
+    await texts.async_load(hass)  # the integration may not be set up yet
+    if serial:
+        return texts.device_word(hass, "printer", serial=serial)
+    return texts.device_word(hass, "any_printer", account=account_title)
+
+
 class LifePayConfigFlow(ConfigFlow, domain=DOMAIN):
-    """Add a LifePay account."""
+    """Add a LifePay account, and its first printer if the person wants."""
 
     VERSION = 1
     MINOR_VERSION = 2
     """1.2: device and entity ids from the entry's and subentries' ids (see migration.py)."""
+
+    def __init__(self) -> None:
+        self._account: dict[str, Any] = {}
+        self._title = ""
 
     @staticmethod
     @callback
@@ -149,16 +207,59 @@ class LifePayConfigFlow(ConfigFlow, domain=DOMAIN):
         errors: dict[str, str] = {}
         if user_input is not None:
             data = _flatten(user_input)
-            await self.async_set_unique_id(data[CONF_LOGIN])
+            # A flow someone abandoned for this login must not block a new one.
+            await self.async_set_unique_id(data[CONF_LOGIN], raise_on_progress=False)
             self._abort_if_unique_id_configured()
-            if not (errors := await _check_account(self.hass, data)):
+            title = _account_title(user_input, data[CONF_LOGIN])
+            if title.casefold() in _titles_in_use(self.hass):
+                errors[CONF_NAME] = "name_taken"
+            elif not (errors := await _check_account(self.hass, data)):
                 data[CONF_WEBHOOK_ID] = webhook.async_generate_id()
-                return self.async_create_entry(title=f"LifePay {data[CONF_LOGIN]}", data=data)
+                self._account, self._title = data, title
+                return await self.async_step_next()
         return self.async_show_form(
             step_id="user",
             data_schema=self.add_suggested_values_to_schema(_account_schema({}), user_input),
             errors=errors,
         )
+
+    async def async_step_next(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """The account is checked: offer its first printer in the same dialog."""
+        return self.async_show_menu(step_id="next", menu_options=["first_printer", "finish"])
+
+    async def async_step_first_printer(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        errors: dict[str, str] = {}
+        placeholders = {"message": ""}
+        if user_input is not None:
+            serial = (user_input.get(CONF_SERIAL) or "").strip()
+            name = (user_input.get(CONF_NAME) or "").strip()
+            errors, placeholders["message"] = await async_check_printer(
+                self.hass, self._account, serial
+            )
+            if name and name.casefold() in _titles_in_use(self.hass):
+                errors[CONF_NAME] = "name_taken"
+            if not errors:
+                printer = ConfigSubentryData(
+                    data={CONF_SERIAL: serial or None},
+                    subentry_type=PRINTER,
+                    title=await _printer_title(self.hass, name, serial, self._title),
+                    unique_id=serial or ANY_PRINTER,
+                )
+                return self.async_create_entry(
+                    title=self._title, data=self._account, subentries=[printer]
+                )
+        return self.async_show_form(
+            step_id="first_printer",
+            data_schema=self.add_suggested_values_to_schema(PRINTER_SCHEMA, user_input),
+            errors=errors,
+            description_placeholders=placeholders,
+        )
+
+    async def async_step_finish(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """No printer now: one can be added later with "Add printer"."""
+        return self.async_create_entry(title=self._title, data=self._account)
 
     async def async_step_reauth(self, entry_data: Mapping[str, Any]) -> ConfigFlowResult:
         return await self.async_step_reauth_confirm()
@@ -175,7 +276,7 @@ class LifePayConfigFlow(ConfigFlow, domain=DOMAIN):
         return self.async_show_form(
             step_id="reauth_confirm",
             data_schema=vol.Schema({vol.Required(CONF_API_KEY): PASSWORD}),
-            description_placeholders={"login": entry.data[CONF_LOGIN]},
+            description_placeholders={"login": entry.data[CONF_LOGIN], "account": entry.title},
             errors=errors,
         )
 
@@ -186,19 +287,22 @@ class LifePayConfigFlow(ConfigFlow, domain=DOMAIN):
         errors: dict[str, str] = {}
         if user_input is not None:
             data = {**entry.data, **_flatten(user_input)}
+            if user_input.get(CONF_NAME) == _account_title({}, entry.data[CONF_LOGIN]):
+                user_input = {**user_input, CONF_NAME: ""}  # the old login's default follows
+            title = _account_title(user_input, data[CONF_LOGIN])
             if data[CONF_LOGIN] != entry.unique_id:
-                await self.async_set_unique_id(data[CONF_LOGIN])
+                await self.async_set_unique_id(data[CONF_LOGIN], raise_on_progress=False)
                 self._abort_if_unique_id_configured()
-            if not (errors := await _check_account(self.hass, data)):
+            if title.casefold() in _titles_in_use(self.hass, but=entry.entry_id):
+                errors[CONF_NAME] = "name_taken"
+            elif not (errors := await _check_account(self.hass, data)):
                 return self.async_update_reload_and_abort(
-                    entry,
-                    unique_id=data[CONF_LOGIN],
-                    title=f"LifePay {data[CONF_LOGIN]}",
-                    data=data,
+                    entry, unique_id=data[CONF_LOGIN], title=title, data=data
                 )
+        defaults = {**entry.data, CONF_NAME: entry.title}
         return self.async_show_form(
             step_id="reconfigure",
-            data_schema=_account_schema(entry.data if user_input is None else _flatten(user_input)),
+            data_schema=self.add_suggested_values_to_schema(_account_schema(defaults), user_input),
             errors=errors,
         )
 
@@ -207,32 +311,33 @@ class LifePayOptionsFlow(OptionsFlow):
     """How long to keep retrying a request LifePay does not answer, and to wait for callbacks."""
 
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        errors: dict[str, str] = {}
         if user_input is not None:
-            return self.async_create_entry(data=user_input)
+            limits = {
+                CONF_GIVE_UP_MINUTES: (MIN_GIVE_UP_MINUTES, MAX_GIVE_UP_MINUTES),
+                CONF_CONFIRM_HOURS: (MIN_CONFIRM_HOURS, MAX_CONFIRM_HOURS),
+            }
+            for key, (low, high) in limits.items():
+                if not low <= user_input[key] <= high:
+                    errors[key] = f"{key}_out_of_range"
+            if not errors:
+                return self.async_create_entry(
+                    data={key: int(value) for key, value in user_input.items()}
+                )
         options = self.config_entry.options
+        defaults = {
+            CONF_GIVE_UP_MINUTES: options.get(CONF_GIVE_UP_MINUTES, DEFAULT_GIVE_UP_MINUTES),
+            CONF_CONFIRM_HOURS: options.get(CONF_CONFIRM_HOURS, DEFAULT_CONFIRM_HOURS),
+        }
+        # The ranges are checked here, so that a person reads a translated sentence; the
+        # selector's own check would show "Value 5.0 is too small".
+        whole_number = NumberSelector(NumberSelectorConfig(step=1, mode=NumberSelectorMode.BOX))
+        schema = vol.Schema({vol.Required(key): whole_number for key in defaults})
         return self.async_show_form(
             step_id="init",
-            data_schema=vol.Schema(
-                {
-                    vol.Required(
-                        CONF_GIVE_UP_MINUTES,
-                        default=options.get(CONF_GIVE_UP_MINUTES, DEFAULT_GIVE_UP_MINUTES),
-                    ): _whole_number(MIN_GIVE_UP_MINUTES, MAX_GIVE_UP_MINUTES, "min"),
-                    vol.Required(
-                        CONF_CONFIRM_HOURS,
-                        default=options.get(CONF_CONFIRM_HOURS, DEFAULT_CONFIRM_HOURS),
-                    ): _whole_number(MIN_CONFIRM_HOURS, MAX_CONFIRM_HOURS, "h"),
-                }
-            ),
+            data_schema=self.add_suggested_values_to_schema(schema, user_input or defaults),
+            errors=errors,
         )
-
-
-def _whole_number(low: int, high: int, unit: str) -> NumberSelector:
-    return NumberSelector(
-        NumberSelectorConfig(
-            min=low, max=high, step=1, mode=NumberSelectorMode.BOX, unit_of_measurement=unit
-        )
-    )
 
 
 class PrinterSubentryFlow(ConfigSubentryFlow):
@@ -250,10 +355,9 @@ class PrinterSubentryFlow(ConfigSubentryFlow):
         self, step_id: str, user_input: dict[str, Any] | None
     ) -> SubentryFlowResult:
         entry = self._get_entry()
-        reconfiguring = step_id == "reconfigure"
-        current = self._get_reconfigure_subentry() if reconfiguring else None
+        current = self._get_reconfigure_subentry() if step_id == "reconfigure" else None
         errors: dict[str, str] = {}
-        placeholders = {"message": ""}
+        placeholders = {"message": "", "account": entry.title}
         if user_input is not None:
             serial = (user_input.get(CONF_SERIAL) or "").strip()
             name = (user_input.get(CONF_NAME) or "").strip()
@@ -264,12 +368,18 @@ class PrinterSubentryFlow(ConfigSubentryFlow):
                 if subentry.subentry_type == PRINTER and subentry is not current
             }
             if unique_id in taken:
-                return self.async_abort(reason="already_configured")
-            errors, message = await self._check_printer(entry, serial)
-            placeholders["message"] = message
+                errors[CONF_SERIAL] = "already_configured"
+            elif name and name.casefold() in _titles_in_use(
+                self.hass, but=current.subentry_id if current else None
+            ):
+                errors[CONF_NAME] = "name_taken"
+            else:
+                errors, placeholders["message"] = await async_check_printer(
+                    self.hass, entry.data, serial
+                )
             if not errors:
                 data = {CONF_SERIAL: serial or None}
-                title = name or (f"Printer {serial}" if serial else "Any active printer")
+                title = await _printer_title(self.hass, name, serial, entry.title)
                 if current is not None:
                     return self.async_update_and_abort(
                         entry, current, data=data, title=title, unique_id=unique_id
@@ -280,27 +390,9 @@ class PrinterSubentryFlow(ConfigSubentryFlow):
             if current
             else {}
         )
-        schema = vol.Schema({vol.Optional(CONF_SERIAL): str, vol.Optional(CONF_NAME): str})
         return self.async_show_form(
             step_id=step_id,
-            data_schema=self.add_suggested_values_to_schema(schema, defaults),
+            data_schema=self.add_suggested_values_to_schema(PRINTER_SCHEMA, defaults),
             errors=errors,
             description_placeholders=placeholders,
         )
-
-    async def _check_printer(self, entry: ConfigEntry, serial: str) -> tuple[dict[str, str], str]:
-        """Errors for the form, and LifePay's own words when it refused the serial."""
-        if serial:
-            try:
-                check_serial(serial)
-            except LifePayInputError:
-                return {CONF_SERIAL: "invalid_serial"}, ""
-        try:
-            await _client(self.hass, entry.data).create_x_report(
-                target_serial=serial or None, test=True
-            )
-        except LifePayValidationError as err:
-            return {CONF_SERIAL if serial else "base": "printer_rejected"}, field_details(err)
-        except LifePayError as err:
-            return {"base": _error_key(err)}, err.message
-        return {}, ""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.entity import Entity, EntityDescription
 
+from . import texts
 from .account import LifePayAccount, Printer
 from .const import DOMAIN, MANUFACTURER
 
@@ -27,7 +28,9 @@ class LifePayPrinterEntity(Entity):
             identifiers={(DOMAIN, printer.subentry_id)},
             name=printer.name,
             manufacturer=MANUFACTURER,
-            model="Fiscal printer" if printer.serial else "Any active fiscal printer",
+            model=texts.device_word(
+                account.hass, "model_printer" if printer.serial else "model_any_printer"
+            ),
             serial_number=printer.serial,
             via_device=(DOMAIN, account.entry.entry_id),
         )

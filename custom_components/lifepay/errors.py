@@ -13,15 +13,9 @@ from .api import (
     LifePayServerError,
     LifePayTransportError,
     LifePayValidationError,
+    lifepay_words,
 )
 from .const import DOMAIN
-
-
-def field_details(error: LifePayError) -> str:
-    """LifePay's per-field messages as one line, e.g. ``target_serial: Принтер не найден.``."""
-    return "; ".join(
-        f"{field}: {' '.join(messages)}" for field, messages in error.field_errors.items()
-    )
 
 
 def to_home_assistant_error(error: LifePayError, printer: str) -> HomeAssistantError:
@@ -29,8 +23,7 @@ def to_home_assistant_error(error: LifePayError, printer: str) -> HomeAssistantE
     placeholders = {
         "printer": printer,
         "code": str(error.code),
-        "message": error.message,
-        "details": field_details(error) or error.message,
+        "lifepay_said": lifepay_words(error) or "",
     }
     key: str
     error_class: type[HomeAssistantError] = HomeAssistantError
@@ -38,7 +31,10 @@ def to_home_assistant_error(error: LifePayError, printer: str) -> HomeAssistantE
         case LifePayInputError():
             key, error_class = "invalid_input", ServiceValidationError
         case LifePayValidationError():
-            key, error_class = "request_rejected", ServiceValidationError
+            # LifePay refused what was configured (a printer it does not know, say), not what
+            # the person typed into the action: Home Assistant's guidelines keep
+            # ServiceValidationError for the latter.
+            key = "request_rejected"
         case LifePayAuthError():
             key = "auth_failed"
         case LifePayCloudPrintDisabledError():

@@ -1,8 +1,10 @@
-"""Print jobs: the one place that owns what happened to each requested X-report.
+"""Print jobs: the one place that owns what happened to each requested document.
 
-Entities only read from a :class:`JobBook` and listen for its changes; the print queue asks it
-for new jobs and records LifePay's answers; the webhook hands it callbacks. The book can be
-turned into plain data and back, so it survives restarts.
+A job is one X-report, shift opening or Z-report. Entities only read from a :class:`JobBook`
+and listen for its changes; the print queue asks it for new jobs and records LifePay's answers;
+the webhook hands it callbacks. The book can be turned into plain data and back, so it survives
+restarts. What a person reads is kept as data (a problem key and its details, LifePay's own
+message); the entities turn it into words in the person's language.
 """
 
 from __future__ import annotations
@@ -11,14 +13,27 @@ import hmac
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
 from homeassistant.core import CALLBACK_TYPE, callback
 from homeassistant.util import dt as dt_util
 
-from .api import CallbackNotification, DocumentStatus, JsonValue, LifePayError, new_ext_id
+from .api import (
+    CallbackNotification,
+    Cashier,
+    DocumentKind,
+    DocumentStatus,
+    JsonValue,
+    LifePayConnectionError,
+    LifePayError,
+    LifePayHttpStatusError,
+    LifePayMalformedResponseError,
+    LifePayTimeoutError,
+    lifepay_words,
+    new_ext_id,
+)
 
 # How many finished jobs an account remembers for callbacks that come late.
 FINISHED_JOBS_KEPT = 200
@@ -70,6 +85,42 @@ _FROM_CALLBACK = {
 }
 
 
+class Problem(StrEnum):
+    """Why a job is not (yet) done, as far as Home Assistant itself knows; translated for people.
+
+    LifePay's own words, when it gave any, are kept apart in the job's ``message``.
+    """
+
+    HTTP_STATUS = "http_status"
+    """LifePay answered with an HTTP error (details: ``status``); the request is repeated."""
+    TIMEOUT = "timeout"
+    CONNECTION = "connection"
+    MALFORMED_ANSWER = "malformed_answer"
+    REFUSED = "refused"
+    """LifePay refused the request for good (details: ``code``)."""
+    GAVE_UP = "gave_up"
+    """No answer within the give-up window (details: ``attempts``, ``hours``)."""
+    NO_CONFIRMATION = "no_confirmation"
+    """LifePay took it but never reported on it (details: ``hours``)."""
+    NO_CALLBACK_URL = "no_callback_url"
+    """Home Assistant had no address to give LifePay for its report."""
+
+
+def problem_of(error: LifePayError) -> tuple[Problem, dict[str, str]]:
+    """The problem a client error stands for, with the details its message needs."""
+    match error:
+        case LifePayHttpStatusError():
+            return Problem.HTTP_STATUS, {"status": str(error.http_status)}
+        case LifePayTimeoutError():
+            return Problem.TIMEOUT, {}
+        case LifePayConnectionError():
+            return Problem.CONNECTION, {}
+        case LifePayMalformedResponseError():
+            return Problem.MALFORMED_ANSWER, {}
+        case _:
+            return Problem.REFUSED, {"code": str(error.code)}
+
+
 class UnknownJobError(Exception):
     """A callback about a document this account did not request."""
 
@@ -86,21 +137,39 @@ def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
+def _problem(value: Any) -> Problem | None:
+    try:
+        return Problem(value)
+    except ValueError:
+        return None  # none, or one a newer version wrote
+
+
+def _hours(window: timedelta) -> str:
+    """A window in hours as a person writes it: 2, 0.5, 12."""
+    return f"{window.total_seconds() / 3600:g}"
+
+
 @dataclass(slots=True)
 class PrintJob:
-    """One X-report request and what is known of it."""
+    """One document request and what is known of it."""
 
     printer_id: str
     ext_id: str
     token: str
     requested_at: datetime
     updated_at: datetime
+    kind: DocumentKind = DocumentKind.X_REPORT
     status: JobStatus = JobStatus.PENDING
     target_serial: str | None = None
     """The printer it was requested for (None: any active printer), kept for retries."""
+    cashier: Cashier | None = None
+    """Who opens or closes the shift (shift documents only), kept for retries."""
     uuid: str | None = None
     code: int | None = None
     message: str | None = None
+    """LifePay's own words about it (a callback's message, a refusal's sentences)."""
+    problem: Problem | None = None
+    problem_details: dict[str, str] = field(default_factory=dict)
     user_data: JsonValue = None
     attempts: int = 0
     next_attempt_at: datetime | None = None
@@ -118,11 +187,13 @@ class PrintJob:
         return {"token": self.token, "data": self.user_data}
 
     def attributes(self) -> dict[str, Any]:
+        """The job as plain values, for state attributes and events."""
         return {
             "uuid": self.uuid,
             "ext_id": self.ext_id,
             "code": self.code,
-            "message": self.message,
+            "problem": self.problem.value if self.problem else None,
+            "lifepay_message": self.message,
             "attempts": self.attempts,
             "next_attempt_at": _iso(self.next_attempt_at),
             "confirm_by": _iso(self.confirm_by),
@@ -138,11 +209,17 @@ class PrintJob:
             "token": self.token,
             "requested_at": self.requested_at.isoformat(),
             "updated_at": self.updated_at.isoformat(),
+            "kind": self.kind.value,
             "status": self.status.value,
             "target_serial": self.target_serial,
+            "cashier": (
+                {"name": self.cashier.name, "inn": self.cashier.inn} if self.cashier else None
+            ),
             "uuid": self.uuid,
             "code": self.code,
             "message": self.message,
+            "problem": self.problem.value if self.problem else None,
+            "problem_details": self.problem_details,
             "user_data": self.user_data,
             "attempts": self.attempts,
             "next_attempt_at": _iso(self.next_attempt_at),
@@ -153,17 +230,23 @@ class PrintJob:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> PrintJob:
         requested_at = _time(data["requested_at"]) or dt_util.utcnow()
+        cashier = data.get("cashier")
+        problem = data.get("problem")
         return cls(
             printer_id=data["printer_id"],
             ext_id=data["ext_id"],
             token=data["token"],
             requested_at=requested_at,
             updated_at=_time(data.get("updated_at")) or requested_at,
+            kind=DocumentKind(data.get("kind", DocumentKind.X_REPORT)),
             status=JobStatus(data["status"]),
             target_serial=data.get("target_serial"),
+            cashier=Cashier(cashier.get("name"), cashier.get("inn")) if cashier else None,
             uuid=data.get("uuid"),
             code=data.get("code"),
             message=data.get("message"),
+            problem=_problem(problem),
+            problem_details=dict(data.get("problem_details") or {}),
             user_data=data.get("user_data"),
             attempts=data.get("attempts", 0),
             next_attempt_at=_time(data.get("next_attempt_at")),
@@ -181,10 +264,12 @@ class JobBook:
 
     jobs: dict[str, PrintJob] = field(default_factory=dict)
     on_change: Callable[[], None] = lambda: None
+    on_status: Callable[[PrintJob, JobStatus | None], None] = lambda _job, _previous: None
+    """Called after a job's status changed, with the status it had before."""
     _by_uuid: dict[str, PrintJob] = field(default_factory=dict)
     _by_token: dict[str, PrintJob] = field(default_factory=dict)
-    _latest: dict[str, PrintJob] = field(default_factory=dict)
-    _last_success: dict[str, datetime] = field(default_factory=dict)
+    _latest: dict[tuple[str, DocumentKind], PrintJob] = field(default_factory=dict)
+    _last_success: dict[tuple[str, DocumentKind], datetime] = field(default_factory=dict)
     _listeners: dict[str, list[Callable[[], None]]] = field(default_factory=dict)
 
     # --- persistence ------------------------------------------------------------------------
@@ -210,6 +295,9 @@ class JobBook:
         target_serial: str | None = None,
         ext_id: str | None = None,
         user_data: JsonValue = None,
+        *,
+        kind: DocumentKind = DocumentKind.X_REPORT,
+        cashier: Cashier | None = None,
     ) -> tuple[PrintJob, bool]:
         """A job for a request about to be sent, and whether it is new.
 
@@ -224,7 +312,9 @@ class JobBook:
             token=secrets.token_urlsafe(24),
             requested_at=now,
             updated_at=now,
+            kind=kind,
             target_serial=target_serial,
+            cashier=cashier,
             user_data=user_data,
         )
         self.jobs[job.ext_id] = job
@@ -247,32 +337,71 @@ class JobBook:
         self._by_uuid[uuid] = job
         if job.status in SENDING_STATUSES or job.status in CORRECTABLE_STATUSES:
             job.confirm_by = confirm_by
-            status = JobStatus.ACCEPTED if confirm_by is not None else JobStatus.SENT
-            self._update(job, status, code=0, message=None)
+            if confirm_by is not None:
+                self._update(job, JobStatus.ACCEPTED, code=0, message=None)
+            else:
+                self._update(
+                    job, JobStatus.SENT, code=0, message=None, problem=Problem.NO_CALLBACK_URL
+                )
         else:  # a callback came first and already said more
             self._changed(job)
 
     @callback
     def rejected(self, job: PrintJob, error: LifePayError) -> None:
         job.next_attempt_at = None
-        self._update(job, JobStatus.REJECTED, code=error.code, message=str(error))
+        problem, details = problem_of(error)
+        self._update(
+            job,
+            JobStatus.REJECTED,
+            code=error.code,
+            message=lifepay_words(error),
+            problem=problem,
+            details=details,
+        )
 
     @callback
     def retrying(self, job: PrintJob, error: LifePayError, next_attempt_at: datetime) -> None:
         job.next_attempt_at = next_attempt_at
-        self._update(job, JobStatus.RETRYING, code=None, message=str(error))
+        problem, details = problem_of(error)
+        self._update(
+            job, JobStatus.RETRYING, code=None, message=None, problem=problem, details=details
+        )
 
     @callback
-    def failed(self, job: PrintJob, message: str) -> None:
+    def failed(self, job: PrintJob, give_up_after: timedelta, last_error: LifePayError) -> None:
+        """Given up: LifePay never answered within ``give_up_after`` of the request."""
         job.next_attempt_at = None
-        self._update(job, JobStatus.FAILED, code=None, message=message)
+        last_problem, last_details = problem_of(last_error)
+        details = {
+            "attempts": str(job.attempts),
+            "minutes": f"{give_up_after.total_seconds() / 60:g}",
+            # What the last try met, so that the message can say it.
+            "last_problem": last_problem.value,
+            **{f"last_{key}": value for key, value in last_details.items()},
+        }
+        self._update(
+            job, JobStatus.FAILED, code=None, message=None, problem=Problem.GAVE_UP, details=details
+        )
 
     @callback
-    def unconfirmed(self, job: PrintJob) -> None:
+    def restart(self, job: PrintJob) -> None:
+        """A person sends a given-up job again: a fresh give-up window, the same ext_id."""
+        job.requested_at = dt_util.utcnow()
+        job.next_attempt_at = None
+        self._update(job, JobStatus.PENDING, message=None)
+
+    @callback
+    def unconfirmed(self, job: PrintJob, waited: timedelta) -> None:
         """No callback came in time; a later one still corrects it."""
         if job.status in AWAITING_CALLBACK_STATUSES:
             job.confirm_by = None
-            self._update(job, JobStatus.UNCONFIRMED, message=job.message)
+            self._update(
+                job,
+                JobStatus.UNCONFIRMED,
+                message=job.message,
+                problem=Problem.NO_CONFIRMATION,
+                details={"hours": _hours(waited)},
+            )
 
     @callback
     def find_authentic(self, notification: CallbackNotification) -> PrintJob:
@@ -336,15 +465,29 @@ class JobBook:
 
     # --- reading ----------------------------------------------------------------------------
 
-    def latest(self, printer_id: str) -> PrintJob | None:
-        return self._latest.get(printer_id)
+    def latest(
+        self, printer_id: str, kind: DocumentKind = DocumentKind.X_REPORT
+    ) -> PrintJob | None:
+        return self._latest.get((printer_id, kind))
 
-    def last_success(self, printer_id: str) -> datetime | None:
-        return self._last_success.get(printer_id)
+    def latest_of_any_kind(self, printer_id: str) -> PrintJob | None:
+        """The printer's job that changed last, whatever its kind."""
+        jobs = [job for kind in DocumentKind if (job := self.latest(printer_id, kind))]
+        return max(jobs, key=lambda job: job.updated_at, default=None)
+
+    def last_success(
+        self, printer_id: str, kind: DocumentKind = DocumentKind.X_REPORT
+    ) -> datetime | None:
+        return self._last_success.get((printer_id, kind))
 
     def unfinished(self) -> list[PrintJob]:
         """Jobs still to be sent, oldest first."""
         return [job for job in self.jobs.values() if job.status in SENDING_STATUSES]
+
+    def still_sending(self, printer_id: str, kind: DocumentKind) -> PrintJob | None:
+        """The printer's job of this kind that has not reached LifePay yet, if any."""
+        job = self.latest(printer_id, kind)
+        return job if job is not None and job.status in SENDING_STATUSES else None
 
     @callback
     def async_add_listener(self, printer_id: str, listener: Callable[[], None]) -> CALLBACK_TYPE:
@@ -360,14 +503,26 @@ class JobBook:
     # --- internals --------------------------------------------------------------------------
 
     def _update(
-        self, job: PrintJob, status: JobStatus, *, code: int | None = None, message: str | None
+        self,
+        job: PrintJob,
+        status: JobStatus,
+        *,
+        code: int | None = None,
+        message: str | None,
+        problem: Problem | None = None,
+        details: dict[str, str] | None = None,
     ) -> None:
+        previous = job.status
         job.status = status
         job.message = message
+        job.problem = problem
+        job.problem_details = details or {}
         if code is not None or status in (JobStatus.REJECTED, JobStatus.RETRYING):
             job.code = code
         job.updated_at = dt_util.utcnow()
         self._changed(job)
+        if status is not previous:
+            self.on_status(job, previous)
 
     def _changed(self, job: PrintJob) -> None:
         self._remember(job)
@@ -376,13 +531,14 @@ class JobBook:
             listener()
 
     def _remember(self, job: PrintJob) -> None:
-        latest = self._latest.get(job.printer_id)
+        key = (job.printer_id, job.kind)
+        latest = self._latest.get(key)
         if latest is None or latest.requested_at <= job.requested_at:
-            self._latest[job.printer_id] = job
+            self._latest[key] = job
         if job.status is JobStatus.PROCESSED:
-            known = self._last_success.get(job.printer_id)
+            known = self._last_success.get(key)
             if known is None or known < job.updated_at:
-                self._last_success[job.printer_id] = job.updated_at
+                self._last_success[key] = job.updated_at
 
     def _prune(self) -> None:
         finished = [job for job in self.jobs.values() if job.final]

@@ -1,4 +1,4 @@
-"""The durable print queue: every X-report is sent until LifePay answers, or given up plainly.
+"""The durable print queue: every document is sent until LifePay answers, or given up plainly.
 
 A job is saved before its first try. A transport failure (no HTTP 200) schedules the same
 request, with the same ext_id, on LifePay's schedule (1, 3, 5 minutes, then every 10); a final
@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from enum import StrEnum
 from typing import Any
 
 from homeassistant.config_entries import ConfigEntry
@@ -27,6 +28,8 @@ from homeassistant.util import dt as dt_util
 
 from .api import (
     CallbackNotification,
+    Cashier,
+    DocumentKind,
     JsonValue,
     LifePayClient,
     LifePayError,
@@ -41,6 +44,17 @@ SAVE_DELAY = 1.0  # seconds; changes after the first save are batched
 DEFAULT_GIVE_UP_MINUTES = 120
 DEFAULT_CONFIRM_HOURS = 12
 """LifePay's payment notifications are retried for about 5.5 hours; give callbacks twice that."""
+
+
+class Submission(StrEnum):
+    """How a request became a job; the action's response says it."""
+
+    NEW = "new"
+    REPEAT = "repeat"
+    """The caller's ext_id was used before: LifePay answers with the first document."""
+    RESENT = "resent"
+    """The printer already had one of these waiting to reach LifePay: it was sent again now,
+    instead of making a second document."""
 
 
 def job_store(hass: HomeAssistant, entry_id: str) -> Store[dict[str, Any]]:
@@ -73,6 +87,8 @@ class PrintQueue:
         self.jobs = JobBook(on_change=self._save_later)
         self._timers: dict[str, CALLBACK_TYPE] = {}
         self._deadlines: dict[str, CALLBACK_TYPE] = {}
+        self._in_flight: set[str] = set()
+        """ext_ids whose request is on its way right now."""
 
     async def async_load(self) -> None:
         """Restore saved jobs and schedule those still to be sent."""
@@ -120,42 +136,68 @@ class PrintQueue:
         printer_id: str,
         target_serial: str | None,
         *,
+        kind: DocumentKind = DocumentKind.X_REPORT,
         ext_id: str | None = None,
         user_data: JsonValue = None,
-    ) -> PrintJob:
-        """Save a job, then make its first try.
+        cashier: Cashier | None = None,
+    ) -> tuple[PrintJob, Submission]:
+        """Save a job, then make its first try; say whether it is new, a repeat or resent.
 
-        Raises the client's error for a final answer (the job is then rejected). A transport
-        failure raises nothing: the job is retrying, as its status shows.
+        A request without an ext_id while the printer's last one of this kind has not reached
+        LifePay yet sends that one now: a person pressing again because "nothing happened"
+        gets one document, not two. Raises the client's error for a final answer (the job is
+        then rejected). A transport failure raises nothing: the job is retrying, as its status
+        shows.
         """
-        job, new = self.jobs.new_job(printer_id, target_serial, ext_id, user_data)
+        waiting = self.jobs.still_sending(printer_id, kind) if ext_id is None else None
+        if waiting is not None and waiting.ext_id in self._in_flight:
+            return waiting, Submission.RESENT  # its request is on its way already
+        if waiting is not None:
+            job, how = waiting, Submission.RESENT
+        else:
+            job, new = self.jobs.new_job(
+                printer_id, target_serial, ext_id, user_data, kind=kind, cashier=cashier
+            )
+            how = Submission.NEW if new else Submission.REPEAT
+            if new:
+                await self.async_save()  # on disk before anything is sent
         self._cancel_timer(job)
-        if new:
-            await self.async_save()  # on disk before anything is sent
         # A repeated ext_id asks again: LifePay answers with the first document.
         await self._try(job, raise_final=True)
-        return job
+        return job, how
+
+    async def async_send_again(self, job: PrintJob) -> None:
+        """Send a job the queue gave up on, as a person asked; raises for a final answer."""
+        self.jobs.restart(job)
+        await self.async_save()
+        await self._try(job, raise_final=True)
 
     async def _try(self, job: PrintJob, *, raise_final: bool) -> None:
         self.jobs.attempting(job)
+        self._in_flight.add(job.ext_id)
         try:
-            result = await self.client.create_x_report(
+            result = await self.client.create_document(
+                job.kind,
                 target_serial=job.target_serial,
                 ext_id=job.ext_id,
                 callback_url=self.callback_url,
                 callback_data=job.callback_data(),
+                cashier=job.cashier,
             )
         except LifePayTransportError as err:
+            self._in_flight.discard(job.ext_id)
             await self._retry_later(job, err)
         except LifePayError as err:
+            self._in_flight.discard(job.ext_id)
             if job.status in SENDING_STATUSES:
                 self.jobs.rejected(job, err)
                 await self.async_save()
             if raise_final:
                 raise
-            LOGGER.warning("LifePay refused X-report %s on retry: %s", job.ext_id, err)
+            LOGGER.warning("LifePay refused %s %s on retry: %s", job.kind, job.ext_id, err)
             self.on_final_error(err, job)
         else:
+            self._in_flight.discard(job.ext_id)
             assert result.uuid is not None  # noqa: S101 - the client checks it outside test mode
             confirm_by = dt_util.utcnow() + self.confirm_within if self.callback_url else None
             self.jobs.accepted(job, result.uuid, confirm_by)
@@ -167,16 +209,19 @@ class PrintQueue:
             return  # a callback already told us what became of it
         next_attempt = dt_util.utcnow() + self.schedule.delay_after(max(job.attempts, 1))
         if next_attempt > job.requested_at + self.give_up_after:
-            message = (
-                f"LifePay gave no answer in {job.attempts} tries over "
-                f"{self.give_up_after}; last error: {error}"
+            LOGGER.error(
+                "Gave up %s %s: LifePay gave no answer in %s tries over %s; last error: %s",
+                job.kind,
+                job.ext_id,
+                job.attempts,
+                self.give_up_after,
+                error,
             )
-            LOGGER.error("Gave up X-report %s: %s", job.ext_id, message)
-            self.jobs.failed(job, message)
+            self.jobs.failed(job, self.give_up_after, error)
             await self.async_save()
             return
         LOGGER.info(
-            "X-report %s: %s; trying again at %s", job.ext_id, error, next_attempt.isoformat()
+            "%s %s: %s; trying again at %s", job.kind, job.ext_id, error, next_attempt.isoformat()
         )
         self.jobs.retrying(job, error, next_attempt)
         self._schedule(job, next_attempt)
@@ -214,11 +259,12 @@ class PrintQueue:
             if job.status not in AWAITING_CALLBACK_STATUSES:
                 return
             LOGGER.warning(
-                "No callback from LifePay about X-report %s since %s; shown as unconfirmed",
+                "No callback from LifePay about %s %s since %s; shown as unconfirmed",
+                job.kind,
                 job.ext_id,
                 job.updated_at.isoformat(),
             )
-            self.jobs.unconfirmed(job)
+            self.jobs.unconfirmed(job, self.confirm_within)
             self.entry.async_create_background_task(
                 self.hass, self.async_save(), f"{DOMAIN} save {job.ext_id}"
             )

@@ -1,7 +1,9 @@
-"""Per printer: the status of the latest X-report, and when one last printed."""
+"""Per printer: what each document of the fiscal day did, the shift as seen from Home
+Assistant, when reports last printed, and the last message in words."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -10,35 +12,70 @@ from homeassistant.components.sensor import (
     SensorDeviceClass,
     SensorEntityDescription,
 )
+from homeassistant.const import STATE_UNAVAILABLE, STATE_UNKNOWN
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from . import LifePayConfigEntry
+from . import LifePayConfigEntry, texts
+from .account import LifePayAccount, Printer
+from .api import DocumentKind
 from .entity import LifePayPrinterEntity
-from .jobs import JobStatus
+from .jobs import JobStatus, PrintJob
 
 PARALLEL_UPDATES = 0
 
-STATUS = SensorEntityDescription(
-    key="x_report_status",
-    translation_key="x_report_status",
+SHIFT_OPEN = "open"
+SHIFT_CLOSED = "closed"
+
+
+@dataclass(frozen=True, kw_only=True)
+class DocumentSensorDescription(SensorEntityDescription):
+    kind: DocumentKind
+
+
+STATUSES = tuple(
+    DocumentSensorDescription(
+        key=f"{kind.value}_status",
+        translation_key=f"{kind.value}_status",
+        device_class=SensorDeviceClass.ENUM,
+        options=[status.value for status in JobStatus],
+        kind=kind,
+    )
+    for kind in DocumentKind
+)
+LAST_PRINTED = (
+    DocumentSensorDescription(
+        key="last_x_report",
+        translation_key="last_x_report",
+        device_class=SensorDeviceClass.TIMESTAMP,
+        kind=DocumentKind.X_REPORT,
+    ),
+    DocumentSensorDescription(
+        key="last_z_report",
+        translation_key="last_z_report",
+        device_class=SensorDeviceClass.TIMESTAMP,
+        kind=DocumentKind.Z_REPORT,
+    ),
+)
+SHIFT = SensorEntityDescription(
+    key="shift",
+    translation_key="shift",
     device_class=SensorDeviceClass.ENUM,
-    options=[status.value for status in JobStatus],
+    options=[SHIFT_OPEN, SHIFT_CLOSED],
 )
-LAST_SUCCESS = SensorEntityDescription(
-    key="last_x_report",
-    translation_key="last_x_report",
-    device_class=SensorDeviceClass.TIMESTAMP,
-)
+LAST_MESSAGE = SensorEntityDescription(key="last_message", translation_key="last_message")
+
 _JOB_ATTRIBUTES = (
+    "message",
     "uuid",
     "ext_id",
     "code",
-    "message",
+    "problem",
+    "lifepay_message",
+    "lifepay_status",
     "attempts",
     "next_attempt_at",
     "confirm_by",
-    "lifepay_status",
     "requested_at",
     "updated_at",
 )
@@ -51,17 +88,25 @@ async def async_setup_entry(
 ) -> None:
     account = entry.runtime_data
     for printer in account.printers.values():
-        async_add_entities(
-            [
-                XReportStatusSensor(account, printer, STATUS),
-                LastXReportSensor(account, printer, LAST_SUCCESS),
-            ],
-            config_subentry_id=printer.subentry_id,
-        )
+        sensors: list[_JobSensor] = [
+            *(StatusSensor(account, printer, description) for description in STATUSES),
+            *(LastPrintedSensor(account, printer, description) for description in LAST_PRINTED),
+            ShiftSensor(account, printer, SHIFT),
+            LastMessageSensor(account, printer, LAST_MESSAGE),
+        ]
+        async_add_entities(sensors, config_subentry_id=printer.subentry_id)
 
 
 class _JobSensor(LifePayPrinterEntity, RestoreSensor):
     """Follows the printer's jobs; shows what it showed before a restart until a job runs."""
+
+    _attr_extra_state_attributes: dict[str, Any]
+
+    def __init__(
+        self, account: LifePayAccount, printer: Printer, description: SensorEntityDescription
+    ) -> None:
+        super().__init__(account, printer, description)
+        self._attr_extra_state_attributes = {}
 
     async def async_added_to_hass(self) -> None:
         await super().async_added_to_hass()
@@ -72,7 +117,22 @@ class _JobSensor(LifePayPrinterEntity, RestoreSensor):
         )
 
     async def _restore(self) -> None:
-        raise NotImplementedError
+        """The last state, attributes included; timestamps come back as datetimes."""
+        if (last := await self.async_get_last_state()) is None:
+            return
+        data = await self.async_get_last_sensor_data()
+        if data is not None and isinstance(data.native_value, datetime):
+            self._attr_native_value = data.native_value
+        elif last.state in (self.entity_description.options or ()) or (
+            self.entity_description.device_class is None
+            and last.state not in (STATE_UNKNOWN, STATE_UNAVAILABLE)
+        ):
+            self._attr_native_value = last.state
+        self._attr_extra_state_attributes = {
+            key: last.attributes[key] for key in self._restored_attributes if key in last.attributes
+        }
+
+    _restored_attributes: tuple[str, ...] = ()
 
     @callback
     def _job_changed(self) -> None:
@@ -82,39 +142,73 @@ class _JobSensor(LifePayPrinterEntity, RestoreSensor):
     def _update_from_jobs(self) -> None:
         raise NotImplementedError
 
+    def _job_attributes(self, job: PrintJob) -> dict[str, Any]:
+        return {"message": texts.job_message(self.hass, job), **job.attributes()}
 
-class XReportStatusSensor(_JobSensor):
-    """The latest job's status (pending ... processed, failed), with the job as attributes."""
 
-    _attr_extra_state_attributes: dict[str, Any]
+class StatusSensor(_JobSensor):
+    """The latest document of one kind: pending ... printed, failed; the job as attributes."""
 
-    async def _restore(self) -> None:
-        self._attr_extra_state_attributes = {}
-        if (last := await self.async_get_last_state()) is None:
-            return
-        if last.state in (self.entity_description.options or ()):
-            self._attr_native_value = last.state
-        self._attr_extra_state_attributes = {
-            key: last.attributes[key] for key in _JOB_ATTRIBUTES if key in last.attributes
-        }
+    entity_description: DocumentSensorDescription
+    _restored_attributes = _JOB_ATTRIBUTES
 
     def _update_from_jobs(self) -> None:
-        job = self.account.jobs.latest(self.printer.subentry_id)
+        job = self.account.jobs.latest(self.printer.subentry_id, self.entity_description.kind)
         if job is not None:
             self._attr_native_value = job.status.value
-            self._attr_extra_state_attributes = job.attributes()
+            self._attr_extra_state_attributes = self._job_attributes(job)
 
 
-class LastXReportSensor(_JobSensor):
-    """When the printer last printed an X-report that LifePay reported as processed."""
+class LastPrintedSensor(_JobSensor):
+    """When LifePay last reported a document of one kind as printed on the printer."""
 
-    _attr_native_value: datetime | None = None
-
-    async def _restore(self) -> None:
-        data = await self.async_get_last_sensor_data()
-        if data is not None and isinstance(data.native_value, datetime):
-            self._attr_native_value = data.native_value
+    entity_description: DocumentSensorDescription
 
     def _update_from_jobs(self) -> None:
-        if (moment := self.account.jobs.last_success(self.printer.subentry_id)) is not None:
+        moment = self.account.jobs.last_success(
+            self.printer.subentry_id, self.entity_description.kind
+        )
+        if moment is not None:
             self._attr_native_value = moment
+
+
+class ShiftSensor(_JobSensor):
+    """Open or closed, as far as the documents sent from Home Assistant show.
+
+    LifePay has no way to ask a register about its shift; a shift opened or closed at the till
+    itself is not seen here. The name says so.
+    """
+
+    _restored_attributes = ("opened_at", "closed_at")
+
+    def _update_from_jobs(self) -> None:
+        jobs = self.account.jobs
+        opened = jobs.last_success(self.printer.subentry_id, DocumentKind.OPEN_SHIFT)
+        closed = jobs.last_success(self.printer.subentry_id, DocumentKind.Z_REPORT)
+        if opened is None and closed is None:
+            return
+        is_open = opened is not None and (closed is None or opened > closed)
+        self._attr_native_value = SHIFT_OPEN if is_open else SHIFT_CLOSED
+        self._attr_extra_state_attributes = {
+            "opened_at": opened.isoformat() if opened else None,
+            "closed_at": closed.isoformat() if closed else None,
+        }
+
+
+class LastMessageSensor(_JobSensor):
+    """The latest word about any of the printer's documents, as a sentence: why one failed,
+    what LifePay said, or what state it is in."""
+
+    _restored_attributes = ("document", "status")
+
+    def _update_from_jobs(self) -> None:
+        job = self.account.jobs.latest_of_any_kind(self.printer.subentry_id)
+        if job is None:
+            return
+        document = texts.document(self.hass, job.kind)
+        text = f"{document}: {texts.job_message(self.hass, job)}"
+        self._attr_native_value = text[: texts.MAX_STATE_LENGTH]
+        self._attr_extra_state_attributes = {
+            "document": job.kind.value,
+            "status": job.status.value,
+        }

@@ -1,8 +1,9 @@
-"""The ``lifepay.print_x_report`` action."""
+"""The actions: ``lifepay.print_x_report``, ``lifepay.open_shift``, ``lifepay.close_shift``."""
 
 from __future__ import annotations
 
 import importlib
+from functools import partial
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
@@ -23,7 +24,19 @@ from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers import service
 from homeassistant.util.json import JsonValueType
 
-from .const import ATTR_CALLBACK_DATA, ATTR_EXT_ID, ATTR_TEST, DOMAIN, SERVICE_PRINT_X_REPORT
+from .api import Cashier, DocumentKind
+from .api.validation import CASHIER_NAME_MAX_LENGTH, EXT_ID_MAX_LENGTH, INN_LENGTH
+from .const import (
+    ATTR_CALLBACK_DATA,
+    ATTR_CASHIER_INN,
+    ATTR_CASHIER_NAME,
+    ATTR_EXT_ID,
+    ATTR_TEST,
+    DOMAIN,
+    SERVICE_CLOSE_SHIFT,
+    SERVICE_OPEN_SHIFT,
+    SERVICE_PRINT_X_REPORT,
+)
 
 # Home Assistant 2025.7 and newer; the service helper is deprecated there. Imported with the
 # integration (outside the event loop), never while an action runs.
@@ -44,25 +57,36 @@ def _selected(hass: HomeAssistant, call: ServiceCall) -> Any:
     return target.async_extract_referenced_entity_ids(hass, target.TargetSelection(call.data))
 
 
-PRINT_X_REPORT_SCHEMA = vol.Schema(
-    {
-        **cv.ENTITY_SERVICE_FIELDS,
-        vol.Optional(ATTR_TEST, default=False): cv.boolean,
-        vol.Optional(ATTR_EXT_ID): vol.All(cv.string, vol.Length(min=1, max=50)),
-        vol.Optional(ATTR_CALLBACK_DATA): vol.Any(dict, list, cv.string),
-    }
-)
+# Lengths and shapes are checked in the handler, so that a person reads a sentence about
+# their input instead of the schema library's wording.
+BASE_SCHEMA = {
+    **cv.ENTITY_SERVICE_FIELDS,
+    vol.Optional(ATTR_TEST, default=False): cv.boolean,
+    vol.Optional(ATTR_EXT_ID): cv.string,
+    vol.Optional(ATTR_CALLBACK_DATA): vol.Any(dict, list, cv.string),
+}
+SHIFT_SCHEMA = {
+    **BASE_SCHEMA,
+    vol.Optional(ATTR_CASHIER_NAME): cv.string,
+    vol.Optional(ATTR_CASHIER_INN): cv.string,
+}
+ACTIONS = {
+    SERVICE_PRINT_X_REPORT: (DocumentKind.X_REPORT, vol.Schema(BASE_SCHEMA)),
+    SERVICE_OPEN_SHIFT: (DocumentKind.OPEN_SHIFT, vol.Schema(SHIFT_SCHEMA)),
+    SERVICE_CLOSE_SHIFT: (DocumentKind.Z_REPORT, vol.Schema(SHIFT_SCHEMA)),
+}
 
 
 @callback
 def async_setup_services(hass: HomeAssistant) -> None:
-    hass.services.async_register(
-        DOMAIN,
-        SERVICE_PRINT_X_REPORT,
-        _async_print_x_report,
-        schema=PRINT_X_REPORT_SCHEMA,
-        supports_response=SupportsResponse.OPTIONAL,
-    )
+    for action, (kind, schema) in ACTIONS.items():
+        hass.services.async_register(
+            DOMAIN,
+            action,
+            partial(_async_send, kind),
+            schema=schema,
+            supports_response=SupportsResponse.OPTIONAL,
+        )
 
 
 def _targeted_printers(
@@ -123,33 +147,58 @@ def _invalid_target(name: str | None) -> ServiceValidationError:
     )
 
 
-async def _async_print_x_report(call: ServiceCall) -> ServiceResponse:
-    targets = _targeted_printers(call.hass, call)
-    ext_id: str | None = call.data.get(ATTR_EXT_ID)
-    if ext_id is not None and len(targets) > 1:
+def _checked_input(call: ServiceCall, targets: int) -> tuple[str | None, Cashier | None]:
+    """The caller's ext_id and cashier, or a translated error about what is wrong with them."""
+    ext_id: str | None = call.data.get(ATTR_EXT_ID) or None
+    if ext_id is not None and len(ext_id) > EXT_ID_MAX_LENGTH:
+        raise _invalid_input("ext_id_too_long", max=str(EXT_ID_MAX_LENGTH))
+    if ext_id is not None and targets > 1:
         # LifePay would answer every printer after the first with the first one's document.
-        raise ServiceValidationError(
-            "ext_id can be given for one printer only",
-            translation_domain=DOMAIN,
-            translation_key="ext_id_needs_one_printer",
-        )
+        raise _invalid_input("ext_id_needs_one_printer")
+    name: str | None = (call.data.get(ATTR_CASHIER_NAME) or "").strip() or None
+    inn: str | None = (call.data.get(ATTR_CASHIER_INN) or "").strip() or None
+    if name is not None and len(name) > CASHIER_NAME_MAX_LENGTH:
+        raise _invalid_input("cashier_name_too_long", max=str(CASHIER_NAME_MAX_LENGTH))
+    if inn is not None and not (len(inn) == INN_LENGTH and inn.isascii() and inn.isdigit()):
+        raise _invalid_input("cashier_inn_invalid", inn=inn)
+    return ext_id, Cashier(name, inn) if name or inn else None
+
+
+def _invalid_input(key: str, **placeholders: str) -> ServiceValidationError:
+    return ServiceValidationError(
+        key, translation_domain=DOMAIN, translation_key=key, translation_placeholders=placeholders
+    )
+
+
+async def _async_send(kind: DocumentKind, call: ServiceCall) -> ServiceResponse:
+    """Send a document of ``kind`` to every targeted printer; say what became of each."""
+    targets = _targeted_printers(call.hass, call)
+    ext_id, cashier = _checked_input(call, len(targets))
     reports: list[JsonValueType] = []
     for account, printer, device_id in targets:
-        result, job = await account.async_print(
+        sent = await account.async_send(
             printer,
+            kind,
             test=call.data[ATTR_TEST],
             ext_id=ext_id,
             user_data=call.data.get(ATTR_CALLBACK_DATA),
+            cashier=cashier,
         )
+        job = sent.job
         reports.append(
             {
                 "device_id": device_id,
                 "printer": printer.name,
                 "serial": printer.serial,
-                "uuid": result.uuid,
-                "ext_id": job.ext_id if job else result.ext_id,
-                "test": result.test,
+                "document": kind.value,
+                "test": sent.test,
+                # check_passed (test mode: LifePay accepted the request, printed nothing), new,
+                # repeat (the ext_id was used before) or resent (one was still on its way).
+                "outcome": "check_passed" if sent.submission is None else sent.submission.value,
+                "uuid": job.uuid if job else None,
+                "ext_id": job.ext_id if job else ext_id,
                 "status": job.status.value if job else None,
             }
         )
+    # "reports", as since the first version, for every kind of document.
     return {"reports": reports} if call.return_response else None

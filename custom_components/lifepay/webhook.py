@@ -15,10 +15,10 @@ from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.network import NoURLAvailableError
 
-from .api import DEFAULT_BASE_URL, LifePayCallbackError, parse_callback
+from .api import DEFAULT_BASE_URL, DocumentKind, LifePayCallbackError, parse_callback
 from .api.callback import MAX_CALLBACK_BYTES
 from .api.validation import CALLBACK_URL_MAX_LENGTH
-from .const import CONF_LOGIN, DOMAIN, EVENT_X_REPORT, LOGGER
+from .const import CONF_LOGIN, DOMAIN, EVENT_CALLBACK, EVENT_X_REPORT, LOGGER
 from .jobs import ForgedCallbackError, UnknownJobError
 
 if TYPE_CHECKING:
@@ -138,20 +138,22 @@ async def handle_callback(account: LifePayAccount, request: web.Request) -> web.
         return web.Response(status=HTTPStatus.INTERNAL_SERVER_ERROR, text="not saved")
     if not understood:
         account.warn_unknown_status(notification.status_word)
-    LOGGER.debug("X-report %s is now %s", job.ext_id, job.status)
+    LOGGER.debug("%s %s is now %s", job.kind, job.ext_id, job.status)
     printer = account.printers.get(job.printer_id)
-    account.hass.bus.async_fire(
-        EVENT_X_REPORT,
-        {
-            "printer": printer.name if printer else None,
-            "serial": printer.serial if printer else None,
-            "status": job.status.value,
-            "lifepay_status": notification.status_word,
-            "uuid": job.uuid,
-            "ext_id": job.ext_id,
-            "message": notification.message or None,
-            "callback_data": job.user_data,
-            "extra": notification.extra,
-        },
-    )
+    data = {
+        "device_id": account.device_id(job.printer_id),
+        "printer": printer.name if printer else None,
+        "serial": printer.serial if printer else None,
+        "kind": job.kind.value,
+        "status": job.status.value,
+        "lifepay_status": notification.status_word,
+        "uuid": job.uuid,
+        "ext_id": job.ext_id,
+        "message": notification.message or None,
+        "callback_data": job.user_data,
+        "extra": notification.extra,
+    }
+    account.hass.bus.async_fire(EVENT_CALLBACK, data)
+    if job.kind is DocumentKind.X_REPORT:  # the event of version 0.1, for its automations
+        account.hass.bus.async_fire(EVENT_X_REPORT, data)
     return web.Response(text="OK")

@@ -38,6 +38,15 @@ async def start_user_flow(hass: HomeAssistant) -> dict[str, Any]:
     return result
 
 
+async def finish_without_printer(hass: HomeAssistant, result: dict[str, Any]) -> dict[str, Any]:
+    """The account was accepted: the flow offers a first printer; decline it."""
+    assert result["type"] is FlowResultType.MENU, result
+    assert result["menu_options"] == ["first_printer", "finish"]
+    return await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"next_step_id": "finish"}
+    )
+
+
 async def test_user_creates_the_account(hass: HomeAssistant, lifepay_mock: MockHandle) -> None:
     result = await start_user_flow(hass)
     demo = lifepay_mock.demo
@@ -45,6 +54,7 @@ async def test_user_creates_the_account(hass: HomeAssistant, lifepay_mock: MockH
         result["flow_id"],
         account_input(f" {demo.apikey} ", f"{demo.admin_login} ", lifepay_mock.url),
     )
+    result = await finish_without_printer(hass, result)
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["title"] == f"LifePay {demo.admin_login}"
     data = result["data"]
@@ -68,6 +78,7 @@ async def test_account_without_active_printer_is_accepted(
         result["flow_id"],
         account_input(lifepay_mock.demo.apikey, lifepay_mock.demo.admin_login, lifepay_mock.url),
     )
+    result = await finish_without_printer(hass, result)
     assert result["type"] is FlowResultType.CREATE_ENTRY
 
 
@@ -130,7 +141,70 @@ async def test_user_errors_then_recovers(
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], account_input(demo.apikey, demo.admin_login, lifepay_mock.url)
     )
+    result = await finish_without_printer(hass, result)
     assert result["type"] is FlowResultType.CREATE_ENTRY
+
+
+async def test_named_account_with_its_first_printer_in_one_flow(
+    hass: HomeAssistant, lifepay_mock: MockHandle
+) -> None:
+    demo = lifepay_mock.demo
+    result = await start_user_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        {**account_input(demo.apikey, demo.admin_login, lifepay_mock.url), CONF_NAME: "Ленина 5"},
+    )
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"next_step_id": "first_printer"}
+    )
+    assert (result["type"], result["step_id"]) == (FlowResultType.FORM, "first_printer")
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_SERIAL: "99999999999999"}
+    )
+    assert result["errors"] == {CONF_SERIAL: "printer_rejected"}
+    assert result["description_placeholders"]["message"] == "Принтер не найден."
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    entry = result["result"]
+    assert entry.title == "Ленина 5"
+    (printer,) = entry.subentries.values()
+    # No name given: a default that tells it apart from other accounts' "any printer".
+    assert (printer.title, printer.unique_id) == ("Any active printer (Ленина 5)", "any")
+    await hass.async_block_till_done()
+    assert hass.states.get("button.any_active_printer_lenina_5_print_x_report") is not None
+
+
+async def test_an_abandoned_flow_does_not_block_the_login(
+    hass: HomeAssistant, lifepay_mock: MockHandle
+) -> None:
+    demo = lifepay_mock.demo
+    abandoned = await start_user_flow(hass)
+    await hass.config_entries.flow.async_configure(
+        abandoned["flow_id"], account_input(demo.apikey, demo.admin_login, lifepay_mock.url)
+    )  # left at the printer question
+    result = await start_user_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], account_input(demo.apikey, demo.admin_login, lifepay_mock.url)
+    )
+    result = await finish_without_printer(hass, result)
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+
+
+async def test_names_shown_together_must_differ(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, lifepay_mock: MockHandle
+) -> None:
+    demo = lifepay_mock.demo
+    result = await start_user_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        {**account_input(demo.apikey, demo.shop_login, lifepay_mock.url), CONF_NAME: "till 1"},
+    )
+    assert result["errors"] == {CONF_NAME: "name_taken"}  # a printer is called Till 1
+    result = await start_printer_flow(hass, loaded_entry)
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"], {CONF_NAME: loaded_entry.title}
+    )
+    assert result["errors"] == {CONF_NAME: "name_taken"}
 
 
 async def test_one_entry_per_login(
@@ -230,7 +304,7 @@ async def test_add_printer_by_serial_and_any_printer(
     result = await start_printer_flow(hass, loaded_entry)
     result = await hass.config_entries.subentries.async_configure(result["flow_id"], {})
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert result["title"] == "Any active printer"
+    assert result["title"] == f"Any active printer ({loaded_entry.title})"
     assert result["data"] == {CONF_SERIAL: None}
 
     result = await start_printer_flow(hass, loaded_entry)
@@ -240,7 +314,11 @@ async def test_add_printer_by_serial_and_any_printer(
     assert result["title"] == f"Printer {lifepay_mock.demo.printers[0]}"
     await hass.async_block_till_done()
     titles = sorted(s.title for s in loaded_entry.subentries.values())
-    assert titles == ["Any active printer", f"Printer {lifepay_mock.demo.printers[0]}", "Склад"]
+    assert titles == [
+        f"Any active printer ({loaded_entry.title})",
+        f"Printer {lifepay_mock.demo.printers[0]}",
+        "Склад",
+    ]
     assert lifepay_mock.mock.backend.documents == {}
 
 
@@ -248,24 +326,9 @@ async def test_add_printer_by_serial_and_any_printer(
     ("serial", "fault", "errors", "message"),
     [
         ("12ab", None, {CONF_SERIAL: "invalid_serial"}, ""),
-        (
-            "99999999999999",
-            None,
-            {CONF_SERIAL: "printer_rejected"},
-            "target_serial: Принтер не найден.",
-        ),
-        (
-            "00106304019999",
-            None,
-            {CONF_SERIAL: "printer_rejected"},
-            "target_serial: Принтер не найден.",
-        ),
-        (
-            "00106304012797",
-            Fault(FaultKind.DROP),
-            {"base": "cannot_connect"},
-            "Cannot reach LifePay",
-        ),
+        ("99999999999999", None, {CONF_SERIAL: "printer_rejected"}, "Принтер не найден."),
+        ("00106304019999", None, {CONF_SERIAL: "printer_rejected"}, "Принтер не найден."),
+        ("00106304012797", Fault(FaultKind.DROP), {"base": "cannot_connect"}, ""),
         (
             "00106304012797",
             Fault(FaultKind.CODE, code=6095),
@@ -343,15 +406,15 @@ async def test_trade_point_login_may_not_add_another_points_printer(
     assert result["errors"] == {"base": "access_denied"}
 
 
-async def test_duplicate_printer_aborts(
+async def test_duplicate_printer_is_an_error_under_the_field(
     hass: HomeAssistant, loaded_entry: MockConfigEntry, lifepay_mock: MockHandle
 ) -> None:
     result = await start_printer_flow(hass, loaded_entry)
     result = await hass.config_entries.subentries.async_configure(
         result["flow_id"], {CONF_SERIAL: lifepay_mock.demo.printers[0]}
     )
-    assert result["type"] is FlowResultType.ABORT
-    assert result["reason"] == "already_configured"
+    assert result["type"] is FlowResultType.FORM  # the dialog stays open
+    assert result["errors"] == {CONF_SERIAL: "already_configured"}
 
 
 async def test_reconfigure_printer(
@@ -365,17 +428,13 @@ async def test_reconfigure_printer(
         context={"source": SOURCE_RECONFIGURE, "subentry_id": subentry.subentry_id},
     )
     assert result["step_id"] == "reconfigure"
-    # Taking another configured printer's serial is refused.
+    # Taking another configured printer's serial is refused under the field.
     result = await hass.config_entries.subentries.async_configure(
         result["flow_id"], {CONF_SERIAL: lifepay_mock.demo.printers[1], CONF_NAME: "x"}
     )
-    assert result["type"] is FlowResultType.ABORT
-    assert result["reason"] == "already_configured"
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {CONF_SERIAL: "already_configured"}
 
-    result = await hass.config_entries.subentries.async_init(
-        (loaded_entry.entry_id, SUBENTRY_PRINTER),
-        context={"source": SOURCE_RECONFIGURE, "subentry_id": subentry.subentry_id},
-    )
     result = await hass.config_entries.subentries.async_configure(
         result["flow_id"], {CONF_SERIAL: lifepay_mock.demo.printers[0], CONF_NAME: "Касса 1"}
     )

@@ -74,7 +74,8 @@ async def test_changing_the_login_and_a_serial_keeps_every_device_and_entity(
     assert kept == after["entities"]  # same entity ids, same device
     assert set(after["devices"]) < set(before["devices"])  # only the removed printer went
     for entity_id, _ in after["entities"]:
-        assert hass.states.get(entity_id).state != STATE_UNAVAILABLE
+        state = hass.states.get(entity_id)
+        assert state is None or state.state != STATE_UNAVAILABLE  # None: disabled by default
     assert not [state for state in hass.states.async_all() if state.entity_id.endswith("_2")]
 
     # And it prints on the new serial with the new login.
@@ -145,12 +146,18 @@ async def test_an_install_with_login_based_ids_is_migrated_in_place(
     assert devices.async_get_device({(DOMAIN, entry.entry_id)}).id == account.id
     for subentry_id, device_id in old_devices.items():
         assert devices.async_get_device({(DOMAIN, subentry_id)}).id == device_id
-    migrated = er.async_entries_for_config_entry(entities, entry.entry_id)
-    assert len(migrated) == 6  # no new entities beside the old ones
+    migrated = [
+        entity
+        for entity in er.async_entries_for_config_entry(entities, entry.entry_id)
+        if entity.entity_id.startswith(f"{entity.domain}.shop_")
+    ]
+    assert len(migrated) == 6  # the old entities, each kept under its old entity id
     for entity in migrated:
         assert entity.unique_id.split("_", 1)[0] in old_devices
-        assert entity.entity_id.startswith(f"{entity.domain}.shop_")
         assert hass.states.get(entity.entity_id).state != STATE_UNAVAILABLE
+    # This version's new entities (shift buttons and sensors) joined the same devices.
+    for entity in er.async_entries_for_config_entry(entities, entry.entry_id):
+        assert entity.device_id in old_devices.values()
     assert len(dr.async_entries_for_config_entry(devices, entry.entry_id)) == 3
 
 

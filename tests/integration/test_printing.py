@@ -17,7 +17,7 @@ from custom_components.lifepay.const import DOMAIN
 from mock_lifepay import DocumentStatus, PrinterState
 from mock_lifepay.faults import Fault, FaultKind
 
-from .conftest import press, settle
+from .conftest import press, printer_id_of, settle
 
 if TYPE_CHECKING:
     from mock_lifepay.pytest_plugin import MockHandle
@@ -112,8 +112,10 @@ async def test_action_returns_uuid_and_ext_id(
     assert hass.states.get(STATUS).state == "processed"
     assert [event.data for event in events] == [
         {
+            "device_id": ANY,
             "printer": "Till 1",
             "serial": lifepay_mock.demo.printers[0],
+            "kind": "x_report",
             "status": "processed",
             "lifepay_status": "processed",
             "uuid": report["uuid"],
@@ -191,28 +193,43 @@ async def test_forbidden_raises_a_repair_that_clears(
         await press(hass)
     assert caught.value.translation_key == issue
     issues = ir.async_get(hass)
-    assert issues.async_get_issue(DOMAIN, f"{issue}_{loaded_entry.entry_id}") is not None
+    # Cloud printing is the company's; access is per printer.
+    owner = (
+        loaded_entry.entry_id
+        if issue == "cloud_print_disabled"
+        else printer_id_of(loaded_entry, lifepay_mock.demo.printers[0])
+    )
+    raised = issues.async_get_issue(DOMAIN, f"{issue}_{owner}")
+    assert raised is not None
+    assert raised.is_fixable
 
     lifepay_mock.mock.backend.reset()  # fixed in the LifePay cabinet
     await press(hass)
-    assert issues.async_get_issue(DOMAIN, f"{issue}_{loaded_entry.entry_id}") is None
+    assert issues.async_get_issue(DOMAIN, f"{issue}_{owner}") is None
 
 
 async def test_data_errors_are_validation_errors_with_lifepays_words(
     hass: HomeAssistant, loaded_entry: MockConfigEntry, lifepay_mock: MockHandle
 ) -> None:
     del lifepay_mock.mock.backend.world.printers[lifepay_mock.demo.printers[0]]
-    with pytest.raises(ServiceValidationError) as caught:
+    with pytest.raises(HomeAssistantError) as caught:
         await press(hass)
+    assert not isinstance(caught.value, ServiceValidationError)  # not the person's input
     assert caught.value.translation_key == "request_rejected"
-    assert caught.value.translation_placeholders["details"] == "target_serial: Принтер не найден."
-    assert hass.states.get(STATUS).state == "rejected"
+    # LifePay's words, without the API's field name.
+    assert caught.value.translation_placeholders["lifepay_said"] == "Принтер не найден."
+    state = hass.states.get(STATUS)
+    assert state.state == "rejected"
+    assert state.attributes["lifepay_message"] == "Принтер не найден."
+    assert state.attributes["message"] == (
+        "LifePay refused the request (code 400). LifePay said: «Принтер не найден.»"
+    )
 
 
 @pytest.mark.parametrize(
     ("fault", "key", "error_class"),
     [
-        (Fault(FaultKind.CODE, code=6000), "request_rejected", ServiceValidationError),
+        (Fault(FaultKind.CODE, code=6000), "request_rejected", HomeAssistantError),
         (Fault(FaultKind.CODE, code=500), "server_error", HomeAssistantError),
         (Fault(FaultKind.CODE, code=7001), "unknown_code", HomeAssistantError),
     ],

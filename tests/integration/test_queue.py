@@ -62,7 +62,8 @@ async def test_transport_failures_are_retried_with_the_same_ext_id(
     assert dt_util.parse_datetime(state.attributes["next_attempt_at"]) == started + timedelta(
         minutes=1
     )
-    assert "HTTP 502" in state.attributes["message"]
+    assert state.attributes["problem"] == "http_status"
+    assert state.attributes["message"] == "LifePay answered with HTTP error 502."
 
     await advance(hass, freezer, lifepay_mock, seconds=59)
     assert len(lifepay_mock.mock.journal.entries()) == 1  # not yet
@@ -153,9 +154,12 @@ async def test_gives_up_after_the_window(
     assert len(lifepay_mock.mock.journal.entries()) == 4
     state = hass.states.get(STATUS)
     assert state.state == "failed"
-    assert "4 tries" in state.attributes["message"]
+    assert state.attributes["message"] == (
+        "LifePay did not answer for 10 min (tries: 4; the last one: "
+        "LifePay answered with HTTP error 503.) Nothing more is sent."
+    )
     assert state.attributes["next_attempt_at"] is None
-    assert "Gave up X-report" in caplog.text
+    assert "Gave up x_report" in caplog.text
     assert lifepay_mock.mock.backend.documents == {}
 
 
@@ -233,7 +237,11 @@ async def test_options_flow_sets_the_give_up_window(
     result = await hass.config_entries.options.async_init(loaded_entry.entry_id)
     assert result["type"] is FlowResultType.FORM
     result = await hass.config_entries.options.async_configure(
-        result["flow_id"], {CONF_GIVE_UP_MINUTES: 30}
+        result["flow_id"], {CONF_GIVE_UP_MINUTES: 5, CONF_CONFIRM_HOURS: 12}
+    )
+    assert result["errors"] == {CONF_GIVE_UP_MINUTES: "give_up_minutes_out_of_range"}
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {CONF_GIVE_UP_MINUTES: 30, CONF_CONFIRM_HOURS: 12}
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
     await hass.async_block_till_done()

@@ -123,8 +123,34 @@ async def test_unloaded_account_has_no_printers(
     assert caught.value.translation_key == "no_printer_targeted"
 
 
-async def test_too_long_ext_id_is_refused_by_the_schema(
-    hass: HomeAssistant, loaded_entry: MockConfigEntry
+@pytest.mark.parametrize(
+    ("action", "data", "key", "placeholders"),
+    [
+        ("print_x_report", {"ext_id": "x" * 51}, "ext_id_too_long", {"max": "50"}),
+        ("open_shift", {"cashier_inn": "7701234"}, "cashier_inn_invalid", {"inn": "7701234"}),
+        ("close_shift", {"cashier_name": "Я" * 65}, "cashier_name_too_long", {"max": "64"}),
+    ],
+)
+async def test_wrong_input_is_a_translated_sentence(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    lifepay_mock: MockHandle,
+    action: str,
+    data: dict[str, str],
+    key: str,
+    placeholders: dict[str, str],
 ) -> None:
-    with pytest.raises(Exception, match="length"):
-        await call(hass, {ATTR_ENTITY_ID: "button.till_1_print_x_report", "ext_id": "x" * 51})
+    """The person's own input is wrong: a ServiceValidationError with a sentence, not the
+    schema library's words; nothing is sent."""
+    with pytest.raises(ServiceValidationError) as caught:
+        await hass.services.async_call(
+            DOMAIN,
+            action,
+            {ATTR_ENTITY_ID: "button.till_1_print_x_report", **data},
+            blocking=True,
+        )
+    assert (caught.value.translation_key, caught.value.translation_placeholders) == (
+        key,
+        placeholders,
+    )
+    assert lifepay_mock.mock.journal.entries() == []

@@ -37,16 +37,28 @@ async def test_setup_creates_account_and_printer_devices(
     assert till.manufacturer == "LifePay"
     assert till.serial_number == lifepay_mock.demo.printers[0]
     assert till.via_device_id == account.id
-    entities = er.async_entries_for_device(er.async_get(hass), till.id)
+    entities = er.async_entries_for_device(
+        er.async_get(hass), till.id, include_disabled_entities=True
+    )
     # Ids that never change: the subentry's, not the login or the serial.
     subentry_id = printer_id_of(loaded_entry, lifepay_mock.demo.printers[0])
     assert till.identifiers == {(DOMAIN, subentry_id)}
     assert account.identifiers == {(DOMAIN, loaded_entry.entry_id)}
-    assert sorted(entity.unique_id for entity in entities) == [
-        f"{subentry_id}_last_x_report",
-        f"{subentry_id}_print_x_report",
-        f"{subentry_id}_x_report_status",
+    assert sorted(entity.unique_id.removeprefix(f"{subentry_id}_") for entity in entities) == [
+        "close_shift",
+        "last_message",
+        "last_x_report",
+        "last_z_report",
+        "open_shift",
+        "open_shift_status",
+        "print_x_report",
+        "shift",
+        "x_report_status",
+        "z_report_status",
     ]
+    # A stray press must not close the fiscal day: that button starts disabled.
+    disabled = [entity.unique_id for entity in entities if entity.disabled_by is not None]
+    assert disabled == [f"{subentry_id}_close_shift"]
     status = hass.states.get("sensor.till_1_x_report_status")
     assert status.attributes["options"] == [
         "pending",

@@ -78,15 +78,17 @@ async def test_soak(
             mock.set_printer_state(shop_printer, PrinterState.OFFLINE)
         if burst == 5:
             mock.set_printer_state(shop_printer, PrinterState.ONLINE)
+        # Automations naming their reports: each ext_id is a report of its own. (Presses
+        # without one while the printer's last report is still on its way send that one.)
         presses = [
             hass.services.async_call(
                 "lifepay",
                 "print_x_report",
-                {"entity_id": rng.choice(BUTTONS)},
+                {"entity_id": rng.choice(BUTTONS), "ext_id": f"soak-{burst}-{n}"},
                 blocking=True,
                 return_response=True,
             )
-            for _ in range(BURST)
+            for n in range(BURST)
         ]
         for response in await asyncio.gather(*presses):
             requested.extend(report["ext_id"] for report in response["reports"])

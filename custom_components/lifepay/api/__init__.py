@@ -18,6 +18,7 @@ from .errors import (
     LifePayTimeoutError,
     LifePayTransportError,
     LifePayValidationError,
+    lifepay_words,
 )
 from .models import (
     CallbackNotification,
@@ -55,6 +56,7 @@ __all__ = [
     "PrintResult",
     "RetrySchedule",
     "call_until_answered",
+    "lifepay_words",
     "new_ext_id",
     "parse_callback",
     "status_of",

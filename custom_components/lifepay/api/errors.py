@@ -120,3 +120,14 @@ def error_for_code(code: int, message: str, field_errors: FieldErrors) -> LifePa
     """Build the exception that fits a non-zero LifePay ``code``."""
     error_class = _RESPONSE_ERRORS.get(code, LifePayResponseError)
     return error_class(message or f"LifePay error {code}", code=code, field_errors=field_errors)
+
+
+def lifepay_words(error: LifePayError) -> str | None:
+    """What LifePay itself said when refusing: its per-field sentences, else its message.
+
+    Field names (``target_serial``) are left out: they are the API's words, not a person's.
+    """
+    if not isinstance(error, LifePayResponseError):
+        return None
+    sentences = [sentence for messages in error.field_errors.values() for sentence in messages]
+    return " ".join(sentences) or error.message or None

@@ -1,0 +1,88 @@
+"""Sentences for people, in Home Assistant's language, from this integration's translations.
+
+A text sensor's state and a logbook line are plain text, which the frontend does not
+translate; so they are written in the language Home Assistant is set to (as Home Assistant does
+for device names), from the same translation files as everything else, English as fallback.
+"""
+
+from __future__ import annotations
+
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers import translation
+
+from .api import DocumentKind
+from .const import DOMAIN
+from .jobs import JobStatus, PrintJob, Problem
+
+CATEGORIES = ("exceptions", "selector", "entity", "device")
+FALLBACK_LANGUAGE = "en"
+MAX_STATE_LENGTH = 255
+
+
+async def async_load(hass: HomeAssistant) -> None:
+    """Have the texts at hand for the instance's language and the fallback."""
+    for language in {hass.config.language, FALLBACK_LANGUAGE}:
+        for category in CATEGORIES:
+            await translation.async_get_translations(hass, language, category, {DOMAIN})
+
+
+@callback
+def _text(hass: HomeAssistant, category: str, key: str, placeholders: dict[str, str]) -> str:
+    full_key = f"component.{DOMAIN}.{category}.{key}"
+    for language in (hass.config.language, FALLBACK_LANGUAGE):
+        found = translation.async_get_cached_translations(hass, language, category, DOMAIN)
+        if template := found.get(full_key):
+            try:
+                return template.format(**placeholders)
+            except (KeyError, IndexError, ValueError):
+                return template
+    return key  # never shown when the translation files are complete (a test checks them)
+
+
+@callback
+def document(hass: HomeAssistant, kind: DocumentKind) -> str:
+    """ "X-report", "Shift opening", "Z-report" in the instance's language."""
+    return _text(hass, "selector", f"document.options.{kind.value}", {})
+
+
+@callback
+def device_word(hass: HomeAssistant, key: str, **placeholders: str) -> str:
+    """A device's default name or model ("Fiscal printer", "Printer {serial}")."""
+    return _text(hass, "device", f"{key}.name", placeholders)
+
+
+@callback
+def status(hass: HomeAssistant, value: JobStatus) -> str:
+    return _text(hass, "entity", f"sensor.x_report_status.state.{value.value}", {})
+
+
+@callback
+def problem(hass: HomeAssistant, value: Problem, details: dict[str, str]) -> str:
+    placeholders = dict(details)
+    if value is Problem.GAVE_UP and (last := details.get("last_problem")):
+        last_details = {
+            key.removeprefix("last_"): item
+            for key, item in details.items()
+            if key.startswith("last_") and key != "last_problem"
+        }
+        placeholders["last"] = problem(hass, Problem(last), last_details)
+    return _text(hass, "exceptions", f"problem_{value.value}.message", placeholders)
+
+
+@callback
+def job_message(hass: HomeAssistant, job: PrintJob) -> str:
+    """What a person should read about ``job``: why it is stuck, LifePay's words, or its state."""
+    if job.problem is not None:
+        text = problem(hass, job.problem, job.problem_details)
+        if job.message:  # LifePay said something too (a refusal's reason)
+            text = f"{text} {_quoted(hass, job.message)}"
+    elif job.message:
+        text = job.message
+    else:
+        text = status(hass, job.status)
+    return text[:MAX_STATE_LENGTH]
+
+
+@callback
+def _quoted(hass: HomeAssistant, words: str) -> str:
+    return _text(hass, "exceptions", "lifepay_said.message", {"words": words})
