@@ -1,9 +1,12 @@
 """The demo: the LifePay mock plus a real Home Assistant with the integration, set up for you.
 
 Run through ``scripts/develop``. It starts ``python -m mock_lifepay`` and ``hass -c config``,
-completes Home Assistant's onboarding through its HTTP API (first run only), adds the demo LifePay
-account and its two printers through the integration's real config flow, prints the URLs and
-stops both processes on Ctrl-C. Loopback only; state is kept in the config folder between runs.
+completes Home Assistant's onboarding through its HTTP API (first run only) in the chosen
+language, adds the demo LifePay account and its first printer through the integration's real
+config flow and the second printer through its printer flow, switches on the Close shift
+buttons, adds an automation on the "X-report failed" device trigger, writes a dashboard, prints
+the URLs and stops both processes on Ctrl-C. Loopback only; state is kept in the config folder
+between runs.
 """
 
 from __future__ import annotations
@@ -11,14 +14,18 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import json
 import re
 import shutil
 import signal
 import sys
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Final
 
 import aiohttp
+import yaml
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
@@ -30,17 +37,62 @@ ONBOARDED = [
     {"step": step, "done": True} for step in ("user", "core_config", "analytics", "integration")
 ]
 DASHBOARD = "lovelace-lifepay"
-PRINTERS = (("Shop till", DEMO.printers[0]), ("Warehouse till", DEMO.printers[1]))
+AUTOMATION_ID = "lifepay_demo_x_report_failed"
+
+# What a person reads in Home Assistant, per language; everything else comes from Home
+# Assistant's and the integration's own translations.
+TEXTS: Final[dict[str, dict[str, Any]]] = {
+    "en": {
+        "location": "LifePay demo",
+        "owner": "Shop owner",
+        "account": "Demo shop",
+        "printers": ("Shop till", "Warehouse till"),
+        "view": "Printers",
+        "automation": "LifePay: tell me when an X-report fails",
+        "notification_title": "X-report failed: {{ trigger.event.data.printer }}",
+        "notification_message": (
+            "The X-report on {{ trigger.event.data.printer }} was not printed: {{ reason }}"
+        ),
+    },
+    "ru": {
+        "location": "Демо LifePay",
+        "owner": "Владелец магазина",
+        "account": "Демо-магазин",
+        "printers": ("Касса в зале", "Касса на складе"),
+        "view": "Принтеры",
+        "automation": "LifePay: сообщить, если X-отчёт не напечатан",
+        "notification_title": "X-отчёт не напечатан: {{ trigger.event.data.printer }}",
+        "notification_message": (
+            "X-отчёт на принтере «{{ trigger.event.data.printer }}» не напечатан: {{ reason }}"
+        ),
+    },
+}
+LANGUAGES: Final = tuple(TEXTS)
+# The printers of a fresh demo, in English (the tests of a restart use these names).
+PRINTERS = tuple(zip(TEXTS["en"]["printers"], DEMO.printers, strict=True))
+
+# Per printer, in this order: the shift, then each document's button, status and last time.
+ROWS: Final = (
+    "shift",
+    "open_shift",
+    "open_shift_status",
+    "print_x_report",
+    "x_report_status",
+    "last_x_report",
+    "close_shift",
+    "z_report_status",
+    "last_z_report",
+    "last_message",
+)
+# Closing the shift is disabled by default (a stray press ends the fiscal day); a demo shop
+# closes its day, so the demo switches it on, as a person would in the entity's settings.
+ENABLED_BY_THE_DEMO: Final = ("close_shift",)
 
 CONFIGURATION = """\
 # Written by scripts/develop on every start; edit scripts/lifepay_demo.py instead.
+# The name, location, units and language are set through Home Assistant's API (Settings >
+# System > General), as onboarding does.
 homeassistant:
-  name: LifePay demo
-  country: RU
-  currency: RUB
-  time_zone: Europe/Moscow
-  unit_system: metric
-  internal_url: http://127.0.0.1:{ha_port}
   auth_providers:
     # Loopback only, without a password: this is a local demo.
     - type: trusted_networks
@@ -52,6 +104,11 @@ http:
   server_port: {ha_port}
 frontend:
 config:
+recorder:
+  purge_keep_days: 10
+history:
+logbook:
+automation: !include automations.yaml
 logger:
   default: warning
   logs:
@@ -67,30 +124,46 @@ lovelace:
       filename: lifepay-dashboard.yaml
 """
 
+# Onboarding's core configuration step also starts Google Translate text-to-speech, Met weather,
+# Radio Browser and Shopping list. The first three need the internet and packages a demo on
+# loopback does not have (their setup fails with import errors), so a fresh demo begins with
+# that step done: its only other effect is the location, which the demo sets itself.
+ONBOARDING_STORE = {
+    "version": 4,
+    "minor_version": 1,
+    "key": "onboarding",
+    "data": {"done": ["core_config"]},
+}
 
-def dashboard_yaml() -> str:
-    cards = []
-    for name, serial in PRINTERS:
-        slug = re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
-        cards.append(
-            f"""      - type: entities
-        title: {name} ({serial})
-        entities:
-          - entity: button.{slug}_print_x_report
-            name: Print X-report
-          - entity: sensor.{slug}_x_report_status
-            name: Status
-          - entity: sensor.{slug}_last_x_report
-            name: Last X-report"""
-        )
-    body = "\n".join(cards)
-    return f"""title: LifePay
-views:
-  - title: Printers
-    path: printers
-    cards:
-{body}
-"""
+
+@dataclass
+class Printer:
+    """A printer of the demo account, as Home Assistant has it."""
+
+    name: str
+    serial: str | None
+    subentry_id: str
+    device_id: str | None = None
+    entities: dict[str, str] = field(default_factory=dict)  # translation key -> entity id
+    disabled: list[str] = field(default_factory=list)  # entity ids switched off
+
+
+def dashboard_yaml(printers: Sequence[Printer], language: str) -> str:
+    """One card per printer, titled with its name; the rows' names are the entities' own."""
+    cards = [
+        {
+            "type": "entities",
+            "title": printer.name,
+            "entities": [printer.entities[key] for key in ROWS if key in printer.entities],
+        }
+        for printer in printers
+    ]
+    dashboard = {
+        "title": "LifePay",
+        "views": [{"title": TEXTS[language]["view"], "path": "printers", "cards": cards}],
+    }
+    header = "# Written by scripts/develop on every start; edit scripts/lifepay_demo.py instead.\n"
+    return header + yaml.safe_dump(dashboard, allow_unicode=True, sort_keys=False)
 
 
 def prepare_config(config: Path, ha_port: int, reset: bool) -> None:
@@ -103,7 +176,16 @@ def prepare_config(config: Path, ha_port: int, reset: bool) -> None:
     (config / "configuration.yaml").write_text(
         CONFIGURATION.format(ha_port=ha_port, dashboard=DASHBOARD)
     )
-    (config / "lifepay-dashboard.yaml").write_text(dashboard_yaml())
+    automations = config / "automations.yaml"
+    if not automations.exists():
+        automations.write_text("[]\n")
+    storage = config / ".storage"
+    if not (storage / "onboarding").exists() and not (storage / "auth").exists():
+        storage.mkdir(exist_ok=True)
+        (storage / "onboarding").write_text(json.dumps(ONBOARDING_STORE, indent=2))
+    dashboard = config / "lifepay-dashboard.yaml"
+    if not dashboard.exists():  # written again once the printers are known
+        dashboard.write_text("title: LifePay\nviews: []\n")
 
 
 async def start_mock(port: int, processing_delay: float) -> tuple[asyncio.subprocess.Process, str]:
@@ -142,7 +224,7 @@ async def start_hass(config: Path, log: IO[bytes]) -> asyncio.subprocess.Process
 
 
 class HomeAssistantApi:
-    """The few HTTP API calls the demo needs, as the frontend would make them."""
+    """The HTTP and websocket API calls the demo needs, as the frontend would make them."""
 
     def __init__(self, session: aiohttp.ClientSession, url: str) -> None:
         self.session = session
@@ -158,6 +240,23 @@ class HomeAssistantApi:
                 text = await response.text()
                 raise SystemExit(f"Home Assistant answered {response.status} to {path}: {text}")
             return await response.json(content_type=None)
+
+    async def ws(self, *commands: dict[str, Any]) -> list[Any]:
+        """Websocket commands, in order, on one connection; their results."""
+        results = []
+        async with self.session.ws_connect(self.url + "/api/websocket") as socket:
+            await socket.receive_json()  # auth_required
+            await socket.send_json({"type": "auth", "access_token": self.token})
+            if (answer := await socket.receive_json())["type"] != "auth_ok":
+                raise SystemExit(f"Home Assistant refused the websocket: {answer}")
+            for number, command in enumerate(commands, start=1):
+                await socket.send_json({"id": number, **command})
+                while (answer := await socket.receive_json()).get("id") != number:
+                    pass
+                if not answer["success"]:
+                    raise SystemExit(f"Home Assistant refused {command}: {answer['error']}")
+                results.append(answer["result"])
+        return results
 
     async def wait_until_up(self, process: asyncio.subprocess.Process) -> list[dict[str, Any]]:
         async with asyncio.timeout(180):
@@ -182,7 +281,8 @@ class HomeAssistantApi:
         ) as response:
             self.token = (await response.json())["access_token"]
 
-    async def onboard(self, steps: list[dict[str, Any]]) -> None:
+    async def onboard(self, steps: list[dict[str, Any]], language: str = "en") -> None:
+        """Finish onboarding (the owner speaks ``language``), log in, set the core config."""
         done = {step["step"] for step in steps if step["done"]}
         if "user" not in done:
             user = await self.call(
@@ -190,15 +290,17 @@ class HomeAssistantApi:
                 "/api/onboarding/users",
                 {
                     "client_id": CLIENT_ID,
-                    "name": "Shop owner",
+                    "name": TEXTS[language]["owner"],
                     "username": "owner",
                     "password": "lifepay-demo",
-                    "language": "en",
+                    "language": language,
                 },
             )
             await self.token_for(user["auth_code"])
         else:
             await self.login_trusted()
+        # Before onboarding ends: what it creates then (the Map dashboard) takes the language.
+        await self.configure(language)
         if "core_config" not in done:
             await self.call("POST", "/api/onboarding/core_config")
         if "analytics" not in done:
@@ -209,6 +311,38 @@ class HomeAssistantApi:
                 "/api/onboarding/integration",
                 {"client_id": CLIENT_ID, "redirect_uri": CLIENT_ID},
             )
+
+    async def configure(self, language: str) -> None:
+        """What onboarding's location step and the owner's profile set: a shop in Moscow,
+        Home Assistant's language, and the same language for the owner's browser."""
+        await self.ws(
+            {
+                "type": "config/core/update",
+                "location_name": TEXTS[language]["location"],
+                "latitude": 55.7558,
+                "longitude": 37.6173,
+                "elevation": 150,
+                "country": "RU",
+                "currency": "RUB",
+                "time_zone": "Europe/Moscow",
+                "unit_system": "metric",
+                "language": language,
+                # LifePay reports results to a webhook at this address.
+                "internal_url": self.url,
+            },
+            {
+                "type": "frontend/set_user_data",
+                "key": "language",
+                "value": {
+                    "language": language,
+                    "number_format": "language",
+                    "time_format": "language",
+                    "date_format": "language",
+                    "time_zone": "server",
+                    "first_weekday": "language",
+                },
+            },
+        )
 
     async def login_trusted(self) -> None:
         """Log in as the local user through the trusted-networks provider, no password."""
@@ -230,8 +364,14 @@ class HomeAssistantApi:
         )
         await self.token_for(result["result"])
 
-    async def ensure_lifepay(self, mock_url: str) -> None:
-        """Add the demo account and printers, or point an existing account at this mock."""
+    async def ensure_lifepay(self, mock_url: str, language: str = "en") -> str:
+        """Add the demo account and printers, or point an existing account at this mock.
+
+        The account's dialog adds the first printer too (its menu's "Add a fiscal printer"),
+        as a person adding an account by hand would; the second comes from "Add printer".
+        Returns the account's entry id.
+        """
+        names = TEXTS[language]["printers"]
         account = {
             "api_key": DEMO.apikey,
             "login": DEMO.admin_login,
@@ -239,26 +379,36 @@ class HomeAssistantApi:
         }
         entries = await self.call("GET", "/api/config/config_entries/entry?domain=lifepay")
         if entries:
-            entry_id = entries[0]["entry_id"]
+            entry_id: str = entries[0]["entry_id"]
             flow = await self.call(
                 "POST",
                 "/api/config/config_entries/flow",
                 {"handler": "lifepay", "entry_id": entry_id},
             )
-            await self.finish(f"/api/config/config_entries/flow/{flow['flow_id']}", account)
-            if entries[0].get("num_subentries", 0) >= len(PRINTERS):
-                return
+            await self.finish(
+                f"/api/config/config_entries/flow/{flow['flow_id']}",
+                {"name": entries[0]["title"], **account},
+            )
         else:
             flow = await self.call(
                 "POST",
                 "/api/config/config_entries/flow",
                 {"handler": "lifepay", "show_advanced_options": True},
             )
-            result = await self.finish(
-                f"/api/config/config_entries/flow/{flow['flow_id']}", account
-            )
+            path = f"/api/config/config_entries/flow/{flow['flow_id']}"
+            menu = await self.call("POST", path, {"name": TEXTS[language]["account"], **account})
+            if menu["type"] != "menu" or "first_printer" not in menu["menu_options"]:
+                raise SystemExit(f"the LifePay account was not accepted: {menu}")
+            await self.call("POST", path, {"next_step_id": "first_printer"})
+            result = await self.finish(path, {"serial": DEMO.printers[0], "name": names[0]})
             entry_id = result["result"]["entry_id"]
-        for name, serial in PRINTERS:
+        [subentries] = await self.ws(
+            {"type": "config_entries/subentries/list", "entry_id": entry_id}
+        )
+        serials_added = {subentry["unique_id"] for subentry in subentries}
+        for name, serial in zip(names, DEMO.printers, strict=True):
+            if serial in serials_added:
+                continue
             flow = await self.call(
                 "POST",
                 "/api/config/config_entries/subentries/flow",
@@ -268,12 +418,100 @@ class HomeAssistantApi:
                 f"/api/config/config_entries/subentries/flow/{flow['flow_id']}",
                 {"serial": serial, "name": name},
             )
+        return entry_id
 
     async def finish(self, path: str, user_input: dict[str, Any]) -> dict[str, Any]:
         result: dict[str, Any] = await self.call("POST", path, user_input)
         if result["type"] not in ("create_entry", "abort") or result.get("errors"):
             raise SystemExit(f"the LifePay config flow did not finish: {result}")
         return result
+
+    async def printers(self, entry_id: str) -> list[Printer]:
+        """The account's printers with their devices and entities, from Home Assistant's
+        registries (entity ids come from the names: never guessed here)."""
+        subentries, entities = await self.ws(
+            {"type": "config_entries/subentries/list", "entry_id": entry_id},
+            {"type": "config/entity_registry/list"},
+        )
+        printers = [
+            Printer(sub["title"], sub["unique_id"], sub["subentry_id"])
+            for sub in subentries
+            if sub["subentry_type"] == "printer"
+        ]
+        order = {serial: index for index, serial in enumerate(DEMO.printers)}
+        printers.sort(key=lambda printer: order.get(printer.serial or "", len(order)))
+        by_subentry = {printer.subentry_id: printer for printer in printers}
+        for entity in entities:
+            printer = by_subentry.get(entity.get("config_subentry_id") or "")
+            if printer is None or entity["platform"] != "lifepay":
+                continue
+            printer.device_id = entity["device_id"]
+            if entity["translation_key"]:
+                printer.entities[entity["translation_key"]] = entity["entity_id"]
+            if entity["disabled_by"]:
+                printer.disabled.append(entity["entity_id"])
+        return printers
+
+    async def enable(self, entity_ids: Sequence[str]) -> None:
+        """Switch entities on, as their settings dialog does; Home Assistant reloads the
+        integration for it 30 s later, or at once on its next start."""
+        await self.ws(
+            *(
+                {
+                    "type": "config/entity_registry/update",
+                    "entity_id": entity_id,
+                    "disabled_by": None,
+                }
+                for entity_id in entity_ids
+            )
+        )
+
+    async def offers_trigger(self, device_id: str, trigger_type: str) -> bool:
+        [triggers] = await self.ws(
+            {"type": "device_automation/trigger/list", "device_id": device_id}
+        )
+        return any(
+            trigger.get("domain") == "lifepay" and trigger.get("type") == trigger_type
+            for trigger in triggers or ()
+        )
+
+    async def save_automation(self, printers: Sequence[Printer], language: str) -> None:
+        """The automation a person would build in the editor on the "X-report failed" device
+        trigger: a persistent notification saying which printer failed and why. Saved through
+        the editor's own API into automations.yaml."""
+        texts = TEXTS[language]
+        reason = (
+            "{% set data = trigger.event.data %}"
+            "{% set reason = data.lifepay_message or data.problem or data.status %}"
+        )
+        automation = {
+            "alias": texts["automation"],
+            "description": "scripts/develop",
+            "triggers": [
+                {
+                    "trigger": "device",
+                    "domain": "lifepay",
+                    "device_id": printer.device_id,
+                    "type": "x_report_failed",
+                }
+                for printer in printers
+            ],
+            "conditions": [],
+            "actions": [
+                {
+                    "action": "persistent_notification.create",
+                    "data": {
+                        "title": texts["notification_title"],
+                        "message": reason + texts["notification_message"],
+                        "notification_id": (
+                            "lifepay_x_report_failed_{{ trigger.event.data.serial }}"
+                        ),
+                    },
+                }
+            ],
+            "mode": "queued",
+        }
+        await self.call("POST", f"/api/config/automation/config/{AUTOMATION_ID}", automation)
 
 
 async def stop(process: asyncio.subprocess.Process | None) -> None:
@@ -285,6 +523,44 @@ async def stop(process: asyncio.subprocess.Process | None) -> None:
     except TimeoutError:
         process.kill()
         await process.wait()
+
+
+def banner(ha_url: str, mock_url: str, config: Path, automation: bool) -> str:
+    serial = DEMO.printers[0]
+    trigger = (
+        ""
+        if automation
+        else "\n  (This version of the integration has no device triggers: no automation.)"
+    )
+    return f"""
+LifePay demo is running.
+  Home Assistant:   {ha_url}/{DASHBOARD}/printers   (no password from this machine)
+  LifePay mock:     {mock_url}/   (its console: printers, shifts, documents, printed reports)
+  Mock control API: {mock_url}/_mock/printers   e.g. take a printer offline, close its shift:
+    curl -X PATCH {mock_url}/_mock/printers/{serial} -d '{{"state": "offline"}}'
+    curl -X PATCH {mock_url}/_mock/printers/{serial} -d '{{"shift": "closed"}}'
+  Add an account by hand: Settings > Devices & services > Add integration > LifePay,
+    API key {DEMO.apikey}, login {DEMO.admin_login} (or {DEMO.shop_login}),
+    and under Advanced, API address {mock_url}{trigger}
+  Config folder:    {config}
+Press Ctrl-C to stop both."""
+
+
+async def set_up(
+    api: HomeAssistantApi, mock_url: str, language: str
+) -> tuple[str, list[Printer], list[str]]:
+    """The account, its printers, and the entities the demo switches on (to be reloaded)."""
+    entry_id = await api.ensure_lifepay(mock_url, language)
+    printers = await api.printers(entry_id)
+    to_enable = [
+        printer.entities[key]
+        for printer in printers
+        for key in ENABLED_BY_THE_DEMO
+        if printer.entities.get(key) in printer.disabled
+    ]
+    if to_enable:
+        await api.enable(to_enable)
+    return entry_id, printers, to_enable
 
 
 async def run(args: argparse.Namespace, config: Path, log: IO[bytes]) -> int:
@@ -299,20 +575,26 @@ async def run(args: argparse.Namespace, config: Path, log: IO[bytes]) -> int:
         ha_url = f"http://127.0.0.1:{args.ha_port}"
         async with aiohttp.ClientSession() as session:
             api = HomeAssistantApi(session, ha_url)
-            steps = await api.wait_until_up(hass_process)
-            await api.onboard(steps)
-            await api.ensure_lifepay(mock_url)
-        print(
-            f"""
-LifePay demo is running.
-  Home Assistant:   {ha_url}/{DASHBOARD}/printers   (no password from this machine)
-  LifePay mock:     {mock_url}/   (printers, documents, printed X-reports)
-  Mock control API: {mock_url}/_mock/   e.g. take a printer offline:
-    curl -X PATCH {mock_url}/_mock/printers/{DEMO.printers[0]} -d '{{"state": "offline"}}'
-  Config folder:    {config}
-Press Ctrl-C to stop both.""",
-            flush=True,
-        )
+            await api.onboard(await api.wait_until_up(hass_process), args.language)
+            entry_id, printers, enabled = await set_up(api, mock_url, args.language)
+            if enabled:
+                # Switched-on entities appear when the integration reloads; a restart now is
+                # quicker than Home Assistant's 30 s and cannot interrupt a press later.
+                await stop(hass_process)
+                hass_process = await start_hass(config, log)
+                await api.onboard(await api.wait_until_up(hass_process), args.language)
+                printers = await api.printers(entry_id)
+            automation = bool(printers)
+            for printer in printers:
+                if not (
+                    printer.device_id
+                    and await api.offers_trigger(printer.device_id, "x_report_failed")
+                ):
+                    automation = False
+            if automation:
+                await api.save_automation(printers, args.language)
+            (config / "lifepay-dashboard.yaml").write_text(dashboard_yaml(printers, args.language))
+        print(banner(ha_url, mock_url, config, automation), flush=True)
         waiters = [
             asyncio.ensure_future(stopped.wait()),
             asyncio.ensure_future(hass_process.wait()),
@@ -334,6 +616,12 @@ def main() -> int:
     parser.add_argument("--mock-port", type=int, default=8080, help="the LifePay mock's port")
     parser.add_argument("--config", default=str(REPO / "config"), help="Home Assistant's folder")
     parser.add_argument("--processing-delay", type=float, default=2.0, help="printer's seconds")
+    parser.add_argument(
+        "--language",
+        choices=LANGUAGES,
+        default="en",
+        help="Home Assistant's and the owner's language; a fresh demo's printer names too",
+    )
     parser.add_argument("--reset", action="store_true", help="start from an empty config folder")
     args = parser.parse_args()
     config = Path(args.config).resolve()
