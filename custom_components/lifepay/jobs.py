@@ -63,6 +63,25 @@ class JobStatus(StrEnum):
     """LifePay took it, and no callback can come: Home Assistant had no URL to give."""
 
 
+class Outcome(StrEnum):
+    """How a document ended, for automations: it worked, or it did not."""
+
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+
+
+FAILED_STATUSES = frozenset(
+    {JobStatus.ERROR, JobStatus.REJECTED, JobStatus.FAILED, JobStatus.UNCONFIRMED}
+)
+"""Every end that is not a printed document (sent without confirmation is not a failure)."""
+
+
+def outcome_of(status: JobStatus) -> Outcome | None:
+    if status is JobStatus.PROCESSED:
+        return Outcome.SUCCEEDED
+    return Outcome.FAILED if status in FAILED_STATUSES else None
+
+
 FINAL_STATUSES = frozenset(
     {
         JobStatus.PROCESSED,
