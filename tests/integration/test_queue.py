@@ -286,3 +286,40 @@ async def test_overdue_job_is_sent_when_the_entry_loads(
     (document,) = lifepay_mock.mock.backend.documents.values()
     assert document.ext_id == "saved-before-restart"
     assert document.callback_data == {"token": "t0k3n", "data": None}
+
+
+async def test_pressing_again_while_lifepay_is_unreachable_sends_the_same_report(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    lifepay_mock: MockHandle,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A person presses again because "nothing happened": one report, sent again now."""
+    lifepay_mock.mock.faults.add(Fault(FaultKind.HTTP_STATUS, status=503, times=2))
+
+    async def print_x_report() -> dict[str, Any]:
+        response = await hass.services.async_call(
+            DOMAIN,
+            "print_x_report",
+            {"entity_id": "button.till_1_print_x_report"},
+            blocking=True,
+            return_response=True,
+        )
+        report: dict[str, Any] = response["reports"][0]
+        return report
+
+    first = await print_x_report()
+    again = await print_x_report()
+    assert (first["outcome"], first["status"]) == ("new", "retrying")
+    assert (again["outcome"], again["status"]) == ("resent", "retrying")
+    assert again["ext_id"] == first["ext_id"]
+    assert hass.states.get(STATUS).attributes["attempts"] == 2
+    await advance(hass, freezer, lifepay_mock, minutes=3)
+    assert hass.states.get(STATUS).state == "processed"
+    (document,) = lifepay_mock.mock.backend.documents.values()
+    assert document.ext_id == first["ext_id"]
+
+    # Once it is through, the next press is a report of its own.
+    third = await print_x_report()
+    assert third["outcome"] == "new"
+    assert third["ext_id"] != first["ext_id"]
