@@ -422,6 +422,8 @@ class HomeAssistantApi:
 
     async def finish(self, path: str, user_input: dict[str, Any]) -> dict[str, Any]:
         result: dict[str, Any] = await self.call("POST", path, user_input)
+        if result["type"] == "menu":  # the account is in: its printers are added below
+            result = await self.call("POST", path, {"next_step_id": "finish"})
         if result["type"] not in ("create_entry", "abort") or result.get("errors"):
             raise SystemExit(f"the LifePay config flow did not finish: {result}")
         return result

@@ -10,7 +10,7 @@ from homeassistant.config_entries import ConfigEntry, ConfigSubentry
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import device_registry as dr
 
-from . import issues
+from . import issues, texts
 from .api import (
     Cashier,
     DocumentKind,
@@ -25,7 +25,7 @@ from .api.validation import check_ext_id, check_serial
 from .const import ANY_PRINTER, CONF_SERIAL, DOMAIN, EVENT_DOCUMENT, LOGGER, SUBENTRY_PRINTER
 from .errors import to_home_assistant_error
 from .issues import Issue
-from .jobs import JobStatus, PrintJob
+from .jobs import JobStatus, PrintJob, outcome_of
 from .queue import PrintQueue, Submission
 
 # A document that reached LifePay: whatever was wrong with reaching it is over.
@@ -178,9 +178,12 @@ class LifePayAccount:
             "printer": printer.name if printer else None,
             "serial": job.target_serial,
             "kind": job.kind.value,
+            "document": texts.document(self.hass, job.kind),
             "status": job.status.value,
             "previous_status": previous.value if previous else None,
             "final": job.final,
+            "outcome": outcome.value if (outcome := outcome_of(job.status)) else None,
+            "message": texts.job_message(self.hass, job),
             "ext_id": job.ext_id,
             "uuid": job.uuid,
             "code": job.code,

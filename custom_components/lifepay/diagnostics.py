@@ -1,4 +1,4 @@
-"""Diagnostics: the account's settings (credentials redacted), printers and recent jobs."""
+"""Diagnostics: the account's settings (credentials redacted), printers and recent documents."""
 
 from __future__ import annotations
 
@@ -34,6 +34,7 @@ async def async_get_config_entry_diagnostics(
                     "printer": account.printers[job.printer_id].name
                     if job.printer_id in account.printers
                     else None,
+                    "kind": job.kind.value,
                     "status": job.status.value,
                     "token": job.token,
                     **job.attributes(),

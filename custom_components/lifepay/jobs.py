@@ -63,6 +63,25 @@ class JobStatus(StrEnum):
     """LifePay took it, and no callback can come: Home Assistant had no URL to give."""
 
 
+class Outcome(StrEnum):
+    """How a document ended, for automations: it worked, or it did not."""
+
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+
+
+FAILED_STATUSES = frozenset(
+    {JobStatus.ERROR, JobStatus.REJECTED, JobStatus.FAILED, JobStatus.UNCONFIRMED}
+)
+"""Every end that is not a printed document (sent without confirmation is not a failure)."""
+
+
+def outcome_of(status: JobStatus) -> Outcome | None:
+    if status is JobStatus.PROCESSED:
+        return Outcome.SUCCEEDED
+    return Outcome.FAILED if status in FAILED_STATUSES else None
+
+
 FINAL_STATUSES = frozenset(
     {
         JobStatus.PROCESSED,
@@ -99,7 +118,8 @@ class Problem(StrEnum):
     REFUSED = "refused"
     """LifePay refused the request for good (details: ``code``)."""
     GAVE_UP = "gave_up"
-    """No answer within the give-up window (details: ``attempts``, ``hours``)."""
+    """No answer within the give-up window (details: ``attempts``, ``minutes``, and the last
+    try's problem as ``last_problem`` with its details prefixed ``last_``)."""
     NO_CONFIRMATION = "no_confirmation"
     """LifePay took it but never reported on it (details: ``hours``)."""
     NO_CALLBACK_URL = "no_callback_url"
@@ -484,10 +504,14 @@ class JobBook:
         """Jobs still to be sent, oldest first."""
         return [job for job in self.jobs.values() if job.status in SENDING_STATUSES]
 
-    def still_sending(self, printer_id: str, kind: DocumentKind) -> PrintJob | None:
-        """The printer's job of this kind that has not reached LifePay yet, if any."""
+    def not_through(self, printer_id: str, kind: DocumentKind) -> PrintJob | None:
+        """The printer's last job of this kind if it never got LifePay's answer: still being
+        sent, or given up (LifePay may have it after all)."""
         job = self.latest(printer_id, kind)
-        return job if job is not None and job.status in SENDING_STATUSES else None
+        unanswered = job is not None and (
+            job.status in SENDING_STATUSES or job.status is JobStatus.FAILED
+        )
+        return job if unanswered else None
 
     @callback
     def async_add_listener(self, printer_id: str, listener: Callable[[], None]) -> CALLBACK_TYPE:

@@ -37,11 +37,18 @@ from .api import (
     RetrySchedule,
 )
 from .const import DOMAIN, LOGGER
-from .jobs import AWAITING_CALLBACK_STATUSES, SENDING_STATUSES, JobBook, PrintJob
+from .jobs import (
+    AWAITING_CALLBACK_STATUSES,
+    SENDING_STATUSES,
+    JobBook,
+    JobStatus,
+    PrintJob,
+)
 
 STORAGE_VERSION = 1
 SAVE_DELAY = 1.0  # seconds; changes after the first save are batched
 DEFAULT_GIVE_UP_MINUTES = 120
+RESTARTABLE_STATUSES = frozenset({JobStatus.REJECTED, JobStatus.FAILED})
 DEFAULT_CONFIRM_HOURS = 12
 """LifePay's payment notifications are retried for about 5.5 hours; give callbacks twice that."""
 
@@ -53,8 +60,8 @@ class Submission(StrEnum):
     REPEAT = "repeat"
     """The caller's ext_id was used before: LifePay answers with the first document."""
     RESENT = "resent"
-    """The printer already had one of these waiting to reach LifePay: it was sent again now,
-    instead of making a second document."""
+    """The printer's last one of these never got LifePay's answer (still being sent, or given
+    up): it was sent again now, with its own ext_id, instead of making a second document."""
 
 
 def job_store(hass: HomeAssistant, entry_id: str) -> Store[dict[str, Any]]:
@@ -149,7 +156,7 @@ class PrintQueue:
         then rejected). A transport failure raises nothing: the job is retrying, as its status
         shows.
         """
-        waiting = self.jobs.still_sending(printer_id, kind) if ext_id is None else None
+        waiting = self.jobs.not_through(printer_id, kind) if ext_id is None else None
         if waiting is not None and waiting.ext_id in self._in_flight:
             return waiting, Submission.RESENT  # its request is on its way already
         if waiting is not None:
@@ -159,8 +166,12 @@ class PrintQueue:
                 printer_id, target_serial, ext_id, user_data, kind=kind, cashier=cashier
             )
             how = Submission.NEW if new else Submission.REPEAT
-            if new:
-                await self.async_save()  # on disk before anything is sent
+        if how is Submission.NEW:
+            await self.async_save()  # on disk before anything is sent
+        elif job.status in RESTARTABLE_STATUSES:
+            # Asked again after LifePay refused it or never answered: a try of its own.
+            self.jobs.restart(job)
+            await self.async_save()
         self._cancel_timer(job)
         # A repeated ext_id asks again: LifePay answers with the first document.
         await self._try(job, raise_final=True)

@@ -17,7 +17,7 @@ from homeassistant.core import (
     SupportsResponse,
     callback,
 )
-from homeassistant.exceptions import ServiceValidationError
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import entity_registry as er
@@ -175,15 +175,20 @@ async def _async_send(kind: DocumentKind, call: ServiceCall) -> ServiceResponse:
     targets = _targeted_printers(call.hass, call)
     ext_id, cashier = _checked_input(call, len(targets))
     reports: list[JsonValueType] = []
+    refusals: list[HomeAssistantError] = []
     for account, printer, device_id in targets:
-        sent = await account.async_send(
-            printer,
-            kind,
-            test=call.data[ATTR_TEST],
-            ext_id=ext_id,
-            user_data=call.data.get(ATTR_CALLBACK_DATA),
-            cashier=cashier,
-        )
+        try:
+            sent = await account.async_send(
+                printer,
+                kind,
+                test=call.data[ATTR_TEST],
+                ext_id=ext_id,
+                user_data=call.data.get(ATTR_CALLBACK_DATA),
+                cashier=cashier,
+            )
+        except HomeAssistantError as err:
+            refusals.append(err)  # the other printers still get theirs
+            continue
         job = sent.job
         reports.append(
             {
@@ -200,5 +205,8 @@ async def _async_send(kind: DocumentKind, call: ServiceCall) -> ServiceResponse:
                 "status": job.status.value if job else None,
             }
         )
+    if refusals:
+        # Each refusal is on its printer's sensor and in the log; the caller hears the first.
+        raise refusals[0]
     # "reports", as since the first version, for every kind of document.
     return {"reports": reports} if call.return_response else None

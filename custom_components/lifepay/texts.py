@@ -52,8 +52,9 @@ def device_word(hass: HomeAssistant, key: str, **placeholders: str) -> str:
 
 
 @callback
-def status(hass: HomeAssistant, value: JobStatus) -> str:
-    return _text(hass, "entity", f"sensor.x_report_status.state.{value.value}", {})
+def status(hass: HomeAssistant, kind: DocumentKind, value: JobStatus) -> str:
+    """A document's status as its sensor shows it ("Shift opened", "Printed, shift closed")."""
+    return _text(hass, "entity", f"sensor.{kind.value}_status.state.{value.value}", {})
 
 
 @callback
@@ -79,7 +80,7 @@ def job_message(hass: HomeAssistant, job: PrintJob) -> str:
     elif job.message:
         text = job.message
     else:
-        text = status(hass, job.status)
+        text = status(hass, job.kind, job.status)
     return text[:MAX_STATE_LENGTH]
 
 

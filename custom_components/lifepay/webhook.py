@@ -143,7 +143,7 @@ async def handle_callback(account: LifePayAccount, request: web.Request) -> web.
     data = {
         "device_id": account.device_id(job.printer_id),
         "printer": printer.name if printer else None,
-        "serial": printer.serial if printer else None,
+        "serial": job.target_serial,
         "kind": job.kind.value,
         "status": job.status.value,
         "lifepay_status": notification.status_word,

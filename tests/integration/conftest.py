@@ -42,8 +42,8 @@ def _blocking_calls_detected(disable_block_async_io: None, monkeypatch: pytest.M
 @pytest.fixture
 async def ha_url(hass: HomeAssistant, hass_client_no_auth: ClientSessionGenerator) -> str:
     """Serve Home Assistant's HTTP app on 127.0.0.1 and make it the instance's internal URL."""
-    # Routes must exist before the server starts: register the webhook and diagnostics views.
-    for component in ("http", "webhook", "diagnostics"):
+    # Routes must exist before the server starts: the webhook, diagnostics and repairs views.
+    for component in ("http", "webhook", "diagnostics", "repairs"):
         assert await async_setup_component(hass, component, {})
     client = await hass_client_no_auth()
     url = f"http://127.0.0.1:{client.server.port}"

@@ -136,6 +136,7 @@ async def test_action_returns_uuid_and_ext_id(
     )
     assert again["reports"][0]["uuid"] == report["uuid"]
     assert again["reports"][0]["status"] == "processed"
+    assert (report["outcome"], again["reports"][0]["outcome"]) == ("new", "repeat")
     assert len(lifepay_mock.mock.backend.documents) == 1
 
 
@@ -151,6 +152,7 @@ async def test_test_mode_prints_nothing(
     )
     assert response["reports"][0]["uuid"] is None
     assert response["reports"][0]["test"] is True
+    assert response["reports"][0]["outcome"] == "check_passed"  # LifePay accepted the request
     assert lifepay_mock.mock.backend.documents == {}
     assert hass.states.get(STATUS).state == "unknown"
 

@@ -155,8 +155,8 @@ async def test_gives_up_after_the_window(
     state = hass.states.get(STATUS)
     assert state.state == "failed"
     assert state.attributes["message"] == (
-        "LifePay did not answer for 10 min (tries: 4; the last one: "
-        "LifePay answered with HTTP error 503.) Nothing more is sent."
+        "LifePay did not answer for 10 min, tries: 4; nothing more is sent. "
+        "The last try: LifePay answered with HTTP error 503."
     )
     assert state.attributes["next_attempt_at"] is None
     assert "Gave up x_report" in caplog.text
@@ -286,3 +286,89 @@ async def test_overdue_job_is_sent_when_the_entry_loads(
     (document,) = lifepay_mock.mock.backend.documents.values()
     assert document.ext_id == "saved-before-restart"
     assert document.callback_data == {"token": "t0k3n", "data": None}
+
+
+async def test_pressing_again_while_lifepay_is_unreachable_sends_the_same_report(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    lifepay_mock: MockHandle,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A person presses again because "nothing happened": one report, sent again now."""
+    lifepay_mock.mock.faults.add(Fault(FaultKind.HTTP_STATUS, status=503, times=2))
+
+    async def print_x_report() -> dict[str, Any]:
+        response = await hass.services.async_call(
+            DOMAIN,
+            "print_x_report",
+            {"entity_id": "button.till_1_print_x_report"},
+            blocking=True,
+            return_response=True,
+        )
+        report: dict[str, Any] = response["reports"][0]
+        return report
+
+    first = await print_x_report()
+    again = await print_x_report()
+    assert (first["outcome"], first["status"]) == ("new", "retrying")
+    assert (again["outcome"], again["status"]) == ("resent", "retrying")
+    assert again["ext_id"] == first["ext_id"]
+    assert hass.states.get(STATUS).attributes["attempts"] == 2
+    await advance(hass, freezer, lifepay_mock, minutes=3)
+    assert hass.states.get(STATUS).state == "processed"
+    (document,) = lifepay_mock.mock.backend.documents.values()
+    assert document.ext_id == first["ext_id"]
+
+    # Once it is through, the next press is a report of its own.
+    third = await print_x_report()
+    assert third["outcome"] == "new"
+    assert third["ext_id"] != first["ext_id"]
+
+
+async def test_asking_again_after_a_refusal_or_a_give_up_goes_through(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    lifepay_mock: MockHandle,
+) -> None:
+    """The same ext_id after LifePay refused it: once LifePay accepts, the sensor says so."""
+    company = lifepay_mock.mock.backend.world.companies[1]
+    company.cloud_print_enabled = False
+    data = {"entity_id": "button.till_1_print_x_report", "ext_id": "day-1"}
+    with pytest.raises(HomeAssistantError):
+        await hass.services.async_call(DOMAIN, "print_x_report", data, blocking=True)
+    assert hass.states.get(STATUS).state == "rejected"
+    company.cloud_print_enabled = True  # switched on in the LifePay cabinet
+    response = await hass.services.async_call(
+        DOMAIN, "print_x_report", data, blocking=True, return_response=True
+    )
+    assert response["reports"][0]["outcome"] == "repeat"
+    await settle(hass, lifepay_mock)
+    assert hass.states.get(STATUS).state == "processed"
+    (document,) = lifepay_mock.mock.backend.documents.values()
+    assert document.ext_id == "day-1"
+
+
+async def test_a_press_after_a_give_up_sends_the_given_up_report(
+    hass: HomeAssistant,
+    mock_entry: MockConfigEntry,
+    lifepay_mock: MockHandle,
+    ha_url: str,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """LifePay may have had it after all: the same ext_id, so it never prints twice."""
+    hass.config_entries.async_update_entry(mock_entry, options={CONF_GIVE_UP_MINUTES: 10})
+    assert await hass.config_entries.async_setup(mock_entry.entry_id)
+    # The gateway fails after LifePay made the document, every time.
+    lifepay_mock.mock.faults.add(Fault(FaultKind.HTTP_STATUS, status=504, times=4, process=True))
+    lifepay_mock.mock.settings.callback_retry_delays = ()
+    mock_entry.runtime_data.queue.callback_url = None  # and no callback reaches us
+    await press(hass)
+    for minutes in (1, 3, 5, 60):
+        await advance(hass, freezer, lifepay_mock, minutes=minutes)
+    assert hass.states.get(STATUS).state == "failed"
+    given_up = hass.states.get(STATUS).attributes["ext_id"]
+
+    await press(hass)
+    state = hass.states.get(STATUS)
+    assert (state.state, state.attributes["ext_id"]) == ("sent", given_up)
+    assert len(lifepay_mock.mock.backend.documents) == 1  # LifePay's first document

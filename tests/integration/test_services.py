@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import pytest
 from homeassistant.const import ATTR_DEVICE_ID, ATTR_ENTITY_ID
 from homeassistant.core import HomeAssistant
-from homeassistant.exceptions import ServiceValidationError
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import device_registry as dr
 from homeassistant.setup import async_setup_component
 from pytest_homeassistant_custom_component.common import MockConfigEntry
@@ -154,3 +154,17 @@ async def test_wrong_input_is_a_translated_sentence(
         placeholders,
     )
     assert lifepay_mock.mock.journal.entries() == []
+
+
+async def test_one_refused_printer_does_not_stop_the_others(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, lifepay_mock: MockHandle
+) -> None:
+    del lifepay_mock.mock.backend.world.printers[lifepay_mock.demo.printers[0]]
+    devices = [printer_device(hass, loaded_entry, serial) for serial in lifepay_mock.demo.printers]
+    with pytest.raises(HomeAssistantError):
+        await call(hass, {ATTR_DEVICE_ID: devices})
+    await settle(hass, lifepay_mock)
+    (document,) = lifepay_mock.mock.backend.documents.values()
+    assert document.printer_serial == lifepay_mock.demo.printers[1]
+    assert hass.states.get("sensor.till_1_x_report_status").state == "rejected"
+    assert hass.states.get("sensor.warehouse_x_report_status").state == "processed"

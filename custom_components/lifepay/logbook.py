@@ -1,0 +1,34 @@
+"""Logbook entries that say in words what happened to which printer's document."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from homeassistant.core import Event, HomeAssistant, callback
+
+from . import texts
+from .api import DocumentKind
+from .const import DOMAIN, EVENT_DOCUMENT
+from .jobs import JobStatus
+
+
+@callback
+def async_describe_events(
+    hass: HomeAssistant,
+    async_describe_event: Callable[
+        [str, str, Callable[[Event[Mapping[str, Any]]], dict[str, str]]], None
+    ],
+) -> None:
+    @callback
+    def describe(event: Event[Mapping[str, Any]]) -> dict[str, str]:
+        """e.g. "Till 1: Z-report — Printer error: Смена не открыта." (in HA's language)."""
+        data = event.data
+        kind = DocumentKind(data["kind"])
+        document = texts.document(hass, kind)
+        message = f"{document} — {texts.status(hass, kind, JobStatus(data['status']))}"
+        if data.get("outcome") == "failed" and data.get("message"):
+            message = f"{message}: {data['message']}"
+        return {"name": data.get("printer") or "LifePay", "message": message}
+
+    async_describe_event(DOMAIN, EVENT_DOCUMENT, describe)
