@@ -51,7 +51,8 @@ TEXTS: Final[dict[str, dict[str, Any]]] = {
         "automation": "LifePay: tell me when an X-report fails",
         "notification_title": "X-report failed: {{ trigger.event.data.printer }}",
         "notification_message": (
-            "The X-report on {{ trigger.event.data.printer }} was not printed: {{ reason }}"
+            "The X-report on {{ trigger.event.data.printer }} was not printed: "
+            "{{ trigger.event.data.message }}"
         ),
     },
     "ru": {
@@ -63,7 +64,8 @@ TEXTS: Final[dict[str, dict[str, Any]]] = {
         "automation": "LifePay: сообщить, если X-отчёт не напечатан",
         "notification_title": "X-отчёт не напечатан: {{ trigger.event.data.printer }}",
         "notification_message": (
-            "X-отчёт на принтере «{{ trigger.event.data.printer }}» не напечатан: {{ reason }}"
+            "X-отчёт на принтере «{{ trigger.event.data.printer }}» не напечатан: "
+            "{{ trigger.event.data.message }}"
         ),
     },
 }
@@ -90,8 +92,8 @@ ENABLED_BY_THE_DEMO: Final = ("close_shift",)
 
 CONFIGURATION = """\
 # Written by scripts/develop on every start; edit scripts/lifepay_demo.py instead.
-# The name, location, units and language are set through Home Assistant's API (Settings >
-# System > General), as onboarding does.
+# The name, location and language are set through Home Assistant's API (Settings > System >
+# General), as onboarding does.
 homeassistant:
   auth_providers:
     # Loopback only, without a password: this is a local demo.
@@ -105,7 +107,6 @@ http:
 frontend:
 config:
 recorder:
-  purge_keep_days: 10
 history:
 logbook:
 automation: !include automations.yaml
@@ -125,9 +126,9 @@ lovelace:
 """
 
 # Onboarding's core configuration step also starts Google Translate text-to-speech, Met weather,
-# Radio Browser and Shopping list. The first three need the internet and packages a demo on
-# loopback does not have (their setup fails with import errors), so a fresh demo begins with
-# that step done: its only other effect is the location, which the demo sets itself.
+# Radio Browser and Shopping list. The first three need the internet and packages that `hass
+# --skip-pip` does not install (their setup fails with import errors), so a fresh demo begins
+# with that step done: its only other effect is the location, which the demo sets itself.
 ONBOARDING_STORE = {
     "version": 4,
     "minor_version": 1,
@@ -313,23 +314,25 @@ class HomeAssistantApi:
             )
 
     async def configure(self, language: str) -> None:
-        """What onboarding's location step and the owner's profile set: a shop in Moscow,
-        Home Assistant's language, and the same language for the owner's browser."""
+        """What onboarding's location step and the owner's profile set: a shop in Moscow
+        (metric units are Home Assistant's default), Home Assistant's language, and the same
+        language for the owner's browser."""
+        wanted = {
+            "location_name": TEXTS[language]["location"],
+            "latitude": 55.7558,
+            "longitude": 37.6173,
+            "elevation": 150,
+            "country": "RU",
+            "currency": "RUB",
+            "time_zone": "Europe/Moscow",
+            "language": language,
+            "internal_url": self.url,  # LifePay reports results to a webhook at this address
+        }
+        current = await self.call("GET", "/api/config")
+        # Only what differs: Home Assistant reloads its translations on every update.
+        if changes := {key: value for key, value in wanted.items() if current.get(key) != value}:
+            await self.ws({"type": "config/core/update", **changes})
         await self.ws(
-            {
-                "type": "config/core/update",
-                "location_name": TEXTS[language]["location"],
-                "latitude": 55.7558,
-                "longitude": 37.6173,
-                "elevation": 150,
-                "country": "RU",
-                "currency": "RUB",
-                "time_zone": "Europe/Moscow",
-                "unit_system": "metric",
-                "language": language,
-                # LifePay reports results to a webhook at this address.
-                "internal_url": self.url,
-            },
             {
                 "type": "frontend/set_user_data",
                 "key": "language",
@@ -341,7 +344,7 @@ class HomeAssistantApi:
                     "time_zone": "server",
                     "first_weekday": "language",
                 },
-            },
+            }
         )
 
     async def login_trusted(self) -> None:
@@ -454,6 +457,23 @@ class HomeAssistantApi:
                 printer.disabled.append(entity["entity_id"])
         return printers
 
+    async def printers_ready(self, entry_id: str) -> list[Printer]:
+        """The printers once each has all its entities: a printer just added gets them when
+        the integration has taken it in, a moment after its dialog closed; after a start,
+        once the account is loaded."""
+        async with asyncio.timeout(60):
+            while True:
+                entries = await self.call("GET", "/api/config/config_entries/entry?domain=lifepay")
+                loaded = any(e["entry_id"] == entry_id and e["state"] == "loaded" for e in entries)
+                printers = await self.printers(entry_id)
+                if (
+                    loaded
+                    and printers
+                    and all(set(ROWS) <= set(printer.entities) for printer in printers)
+                ):
+                    return printers
+                await asyncio.sleep(0.2)
+
     async def enable(self, entity_ids: Sequence[str]) -> None:
         """Switch entities on, as their settings dialog does; Home Assistant reloads the
         integration for it 30 s later, or at once on its next start."""
@@ -479,13 +499,11 @@ class HomeAssistantApi:
 
     async def save_automation(self, printers: Sequence[Printer], language: str) -> None:
         """The automation a person would build in the editor on the "X-report failed" device
-        trigger: a persistent notification saying which printer failed and why. Saved through
-        the editor's own API into automations.yaml."""
+        trigger: a persistent notification saying which printer failed and why (the event's
+        message: LifePay's own words, e.g. "Смена не открыта.", or what went wrong on the way,
+        in Home Assistant's language). Saved through the editor's own API into
+        automations.yaml."""
         texts = TEXTS[language]
-        reason = (
-            "{% set data = trigger.event.data %}"
-            "{% set reason = data.lifepay_message or data.problem or data.status %}"
-        )
         automation = {
             "alias": texts["automation"],
             "description": "scripts/develop",
@@ -504,7 +522,7 @@ class HomeAssistantApi:
                     "action": "persistent_notification.create",
                     "data": {
                         "title": texts["notification_title"],
-                        "message": reason + texts["notification_message"],
+                        "message": texts["notification_message"],
                         "notification_id": (
                             "lifepay_x_report_failed_{{ trigger.event.data.serial }}"
                         ),
@@ -527,13 +545,8 @@ async def stop(process: asyncio.subprocess.Process | None) -> None:
         await process.wait()
 
 
-def banner(ha_url: str, mock_url: str, config: Path, automation: bool) -> str:
+def banner(ha_url: str, mock_url: str, config: Path) -> str:
     serial = DEMO.printers[0]
-    trigger = (
-        ""
-        if automation
-        else "\n  (This version of the integration has no device triggers: no automation.)"
-    )
     return f"""
 LifePay demo is running.
   Home Assistant:   {ha_url}/{DASHBOARD}/printers   (no password from this machine)
@@ -543,7 +556,7 @@ LifePay demo is running.
     curl -X PATCH {mock_url}/_mock/printers/{serial} -d '{{"shift": "closed"}}'
   Add an account by hand: Settings > Devices & services > Add integration > LifePay,
     API key {DEMO.apikey}, login {DEMO.admin_login} (or {DEMO.shop_login}),
-    and under Advanced, API address {mock_url}{trigger}
+    and under Advanced, API address {mock_url}
   Config folder:    {config}
 Press Ctrl-C to stop both."""
 
@@ -553,7 +566,7 @@ async def set_up(
 ) -> tuple[str, list[Printer], list[str]]:
     """The account, its printers, and the entities the demo switches on (to be reloaded)."""
     entry_id = await api.ensure_lifepay(mock_url, language)
-    printers = await api.printers(entry_id)
+    printers = await api.printers_ready(entry_id)
     to_enable = [
         printer.entities[key]
         for printer in printers
@@ -585,18 +598,16 @@ async def run(args: argparse.Namespace, config: Path, log: IO[bytes]) -> int:
                 await stop(hass_process)
                 hass_process = await start_hass(config, log)
                 await api.onboard(await api.wait_until_up(hass_process), args.language)
-                printers = await api.printers(entry_id)
-            automation = bool(printers)
+                printers = await api.printers_ready(entry_id)
             for printer in printers:
                 if not (
                     printer.device_id
                     and await api.offers_trigger(printer.device_id, "x_report_failed")
                 ):
-                    automation = False
-            if automation:
-                await api.save_automation(printers, args.language)
+                    raise SystemExit(f"{printer.name} offers no 'X-report failed' trigger")
+            await api.save_automation(printers, args.language)
             (config / "lifepay-dashboard.yaml").write_text(dashboard_yaml(printers, args.language))
-        print(banner(ha_url, mock_url, config, automation), flush=True)
+        print(banner(ha_url, mock_url, config), flush=True)
         waiters = [
             asyncio.ensure_future(stopped.wait()),
             asyncio.ensure_future(hass_process.wait()),
