@@ -196,7 +196,9 @@ class Labels:
     """What the integration's translations make the page say, in the demo's language."""
 
     def __init__(self, language: str) -> None:
-        self.entity = json.loads((TRANSLATIONS / f"{language}.json").read_text())["entity"]
+        translations = json.loads((TRANSLATIONS / f"{language}.json").read_text())
+        self.entity = translations["entity"]
+        self.documents = translations["selector"]["document"]["options"]
 
     def name(self, key: str) -> str:
         platform = "button" if key in ("print_x_report", "open_shift", "close_shift") else "sensor"
@@ -206,6 +208,10 @@ class Labels:
     def state(self, key: str, state: str) -> str:
         label: str = self.entity["sensor"][key]["state"][state]
         return label
+
+    def document(self, kind: str) -> str:
+        word: str = self.documents[kind]
+        return word
 
 
 class PrinterCard:
@@ -314,12 +320,17 @@ async def test_a_fiscal_day_on_the_dashboard(
     history = [[h["status"] for h in d["history"]] for d in documents]
     assert ["queued", "awaiting_retry", "processed"] in history
 
-    # What a real install has: history and logbook, and no error in Settings > System > Logs.
+    # What a real install has: history, the logbook with the day's documents in words, and no
+    # error in Settings > System > Logs.
     for panel in ("history", "logbook"):
         response = await page.goto(f"{demo.ha_url}/{panel}")
         assert response is not None
         assert response.status == 200, panel
         await expect(page.locator(f"ha-panel-{panel}")).to_be_attached(timeout=TIMEOUT)
+    logbook = page.locator("ha-panel-logbook")  # the latest lines: the last X-report printed
+    printed = f"{labels.document('x_report')} — {labels.state('x_report_status', 'processed')}"
+    await expect(logbook).to_contain_text(f"{printer} {printed}", timeout=TIMEOUT)
+    await page.screenshot(path=tmp_path / f"logbook.{language}.png")
     await assert_no_errors_shown(demo)
 
     if language == "en":  # the mock's own page shows the documents and the printed reports
