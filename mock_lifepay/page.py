@@ -52,7 +52,8 @@ def render_index(mock: MockLifePay) -> str:
 <h1>LifePay mock</h1>
 <p>Endpoints: <code>POST /cloud-print/create-x-report</code>,
 <code>/cloud-print/create-session</code>, <code>/cloud-print/create-z-report</code>. Control API
-under <code>/_mock/</code> (see docs/mock-server.md).</p>
+under <code>/_mock/</code>, described with LifePay's endpoints in the
+<a href="/_mock/openapi.json">OpenAPI document</a> (see docs/mock-server.md).</p>
 <h2>Printers</h2>
 <table><tr><th>Serial</th><th>Model</th><th>Company</th><th>Trade point</th><th>State</th>
 <th>Shift</th><th>Shift state</th><th>Shift opened (UTC)</th></tr>{printer_rows}</table>

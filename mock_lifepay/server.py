@@ -8,16 +8,18 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from typing import Any, Final
 
 from aiohttp import web
+from aiohttp.typedefs import Middleware
 
 from . import messages as msg
 from .backend import Answer
 from .control import PrinterPatch
 from .faults import Fault, FaultKind
 from .models import DocumentType
+from .openapi import build_spec
 from .page import render_index, render_report
 from .runtime import MockLifePay
 from .views import accounts_view, document_view, printer_view
@@ -34,6 +36,8 @@ ENDPOINTS: Final[dict[str, DocumentType]] = {
 MAX_BODY_BYTES: Final = 1024 * 1024
 # What LifePay's PHP stack sends, spelled exactly so: one public Ruby client refuses anything else.
 LIFEPAY_CONTENT_TYPE: Final = "application/json; charset=UTF-8"
+# Set on a request whose answer a fault made (its kind): not LifePay's answer, by design.
+FAULT_KEY: Final = "mock_lifepay.fault"
 
 _GATEWAY_PAGE: Final = (
     "<html><head><title>{status} {reason}</title></head><body>"
@@ -78,6 +82,8 @@ async def create_document(request: web.Request) -> web.StreamResponse:
     # The label as sent (None when absent): the body is read as JSON whatever it says.
     entry.content_type_header = request.headers.get("Content-Type")
     fault = mock.faults.take()
+    if fault is not None:
+        request[FAULT_KEY] = fault.kind
     answer: Answer | None = None
     if fault is None or fault.reaches_backend:
         answer = mock.create(body, kind)
@@ -281,6 +287,10 @@ async def patch_settings(request: web.Request) -> web.Response:
     return _json(settings.to_dict())
 
 
+async def openapi(request: web.Request) -> web.Response:
+    return _json(build_spec(str(request.url.origin())))
+
+
 async def reset(request: web.Request) -> web.Response:
     await request.app[MOCK_KEY].reset()
     return web.Response(status=204)
@@ -303,9 +313,12 @@ async def report_page(request: web.Request) -> web.Response:
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
-def create_app(mock: MockLifePay) -> web.Application:
-    """The aiohttp application serving ``mock``; starting it starts the mock."""
-    app = web.Application(client_max_size=MAX_BODY_BYTES)
+def create_app(mock: MockLifePay, middlewares: Sequence[Middleware] = ()) -> web.Application:
+    """The aiohttp application serving ``mock``; starting it starts the mock.
+
+    ``middlewares`` wrap every handler (the test suite checks answers against the spec so).
+    """
+    app = web.Application(client_max_size=MAX_BODY_BYTES, middlewares=middlewares)
     app[MOCK_KEY] = mock
 
     async def mock_running(_app: web.Application) -> AsyncIterator[None]:
@@ -332,6 +345,7 @@ def create_app(mock: MockLifePay) -> web.Application:
         ("GET", "/_mock/settings", get_settings),
         ("PATCH", "/_mock/settings", patch_settings),
         ("POST", "/_mock/reset", reset),
+        ("GET", "/_mock/openapi.json", openapi),
         ("GET", "/", index),
         ("GET", "/reports/{uuid}", report_page),
     ]
@@ -343,10 +357,18 @@ def create_app(mock: MockLifePay) -> web.Application:
 class MockServer:
     """Serves a :class:`MockLifePay` on a host and port (0 picks a free port)."""
 
-    def __init__(self, mock: MockLifePay, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(
+        self,
+        mock: MockLifePay,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        *,
+        middlewares: Sequence[Middleware] = (),
+    ) -> None:
         self.mock = mock
         self.host = host
         self.port = port
+        self.middlewares = middlewares
         self._runner: web.AppRunner | None = None
 
     @property
@@ -356,7 +378,8 @@ class MockServer:
         return f"http://{host}:{self.port}"
 
     async def start(self) -> None:
-        self._runner = web.AppRunner(create_app(self.mock), access_log=None)
+        app = create_app(self.mock, self.middlewares)
+        self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.host, self.port)
         await site.start()
@@ -377,4 +400,13 @@ class MockServer:
         await self.close()
 
 
-__all__ = ["ENDPOINT", "ENDPOINTS", "LIFEPAY_CONTENT_TYPE", "MOCK_KEY", "MockServer", "create_app"]
+__all__ = [
+    "ENDPOINT",
+    "ENDPOINTS",
+    "FAULT_KEY",
+    "LIFEPAY_CONTENT_TYPE",
+    "MOCK_KEY",
+    "Middleware",
+    "MockServer",
+    "create_app",
+]

@@ -123,6 +123,8 @@ async def test_the_wheel_installs_and_mock_lifepay_serves(wheel: Path, tmp_path:
             session.post(url + "/cloud-print/create-session", json=payload) as answer,
         ):
             assert await answer.json(content_type=None) == {"code": 0, "message": "", "data": []}
+            async with session.get(url + "/_mock/openapi.json") as spec:
+                assert (await spec.json())["openapi"] == "3.1.0"  # served from the wheel too
     finally:
         process.send_signal(signal.SIGINT)
         await asyncio.wait_for(process.communicate(), 20)
