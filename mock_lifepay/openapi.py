@@ -639,6 +639,13 @@ def _control_paths() -> dict[str, Schema]:
                 "responses": {"200": _json({"type": "object"})},
             }
         },
+        "/_mock/events": {
+            "get": {
+                "tags": tag,
+                "summary": "Server-sent events: a `change` event whenever the mock's state changes",
+                "responses": {"200": _text("An event stream.", "text/event-stream")},
+            }
+        },
         "/": {
             "get": {
                 "tags": ["Pages"],

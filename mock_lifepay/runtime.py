@@ -12,6 +12,7 @@ from typing import Any
 import aiohttp
 
 from .backend import Answer, Backend, Clock, utc_now
+from .changes import ChangeFeed
 from .faults import FaultQueue
 from .journal import Journal
 from .models import (
@@ -52,12 +53,16 @@ class MockLifePay:
         self._tasks: set[asyncio.Task[None]] = set()
         self._session: aiohttp.ClientSession | None = None
         self._changed = asyncio.Condition()
+        self.changes = ChangeFeed()
+        """What the live console watches; touched on every change a person could see."""
 
     async def start(self) -> None:
+        self.changes.reopen()
         if self._session is None:
             self._session = aiohttp.ClientSession()
 
     async def close(self) -> None:
+        self.changes.close()
         await self._cancel_tasks()
         if self._session is not None:
             await self._session.close()
@@ -72,6 +77,7 @@ class MockLifePay:
         for setting in fields(Settings):
             initial = getattr(self._initial_settings, setting.name)
             setattr(self.settings, setting.name, copy.deepcopy(initial))
+        self.changes.touch()
 
     async def _cancel_tasks(self) -> None:
         tasks = list(self._tasks)
@@ -112,6 +118,7 @@ class MockLifePay:
                 await self._status_changed(document)
 
     async def _status_changed(self, document: Document) -> None:
+        self.changes.touch()
         async with self._changed:
             self._changed.notify_all()
         if document.callback_url:
@@ -125,6 +132,7 @@ class MockLifePay:
     def set_printer_state(self, printer: Printer, state: PrinterState) -> None:
         """Change a printer's state; a printer back online prints what it owes."""
         self.backend.set_printer_state(printer, state)
+        self.changes.touch()
         if printer.state is PrinterState.ONLINE:
             # In the order they came: a shift opening waiting behind a Z-report must follow it.
             waiting = self.backend.waiting_documents(printer.serial)
@@ -134,6 +142,7 @@ class MockLifePay:
     def set_printer_error(self, printer: Printer, message: str | None) -> None:
         """Make every document the printer processes fail with ``message`` (``None`` clears)."""
         printer.error_message = message or None
+        self.changes.touch()
 
     # --- callbacks ----------------------------------------------------------------------
 
@@ -147,6 +156,7 @@ class MockLifePay:
             attempt = await self._send_once(document.callback_url, status, word, notification)
             attempt.attempt = attempt_number
             document.callbacks.append(attempt)
+            self.changes.touch()
             async with self._changed:
                 self._changed.notify_all()
             if attempt.delivered or attempt_number > len(delays):

@@ -16,11 +16,12 @@ from aiohttp.typedefs import Middleware
 
 from . import messages as msg
 from .backend import Answer
+from .console import console_page, stream_events
 from .control import PrinterPatch
 from .faults import Fault, FaultKind
 from .models import DocumentType
 from .openapi import build_spec
-from .page import render_index, render_report
+from .page import render_report
 from .runtime import MockLifePay
 from .views import accounts_view, document_view, printer_view
 
@@ -94,6 +95,7 @@ async def create_document(request: web.Request) -> web.StreamResponse:
     if fault is not None and fault.kind is FaultKind.CODE:
         entry.response = _forced_envelope(fault.code)
     entry.duration_ms = round((time.monotonic() - started) * 1000, 3)
+    mock.changes.touch()
     if response is None:
         # Drop the connection: no status line, no body.
         assert request.transport is not None  # noqa: S101 - a live request has one
@@ -296,11 +298,15 @@ async def reset(request: web.Request) -> web.Response:
     return web.Response(status=204)
 
 
-# --- the web page ---------------------------------------------------------------------------
+# --- the pages ----------------------------------------------------------------------------
 
 
-async def index(request: web.Request) -> web.Response:
-    return web.Response(text=render_index(request.app[MOCK_KEY]), content_type="text/html")
+async def index(_request: web.Request) -> web.Response:
+    return web.Response(text=console_page(), content_type="text/html")
+
+
+async def events(request: web.Request) -> web.StreamResponse:
+    return await stream_events(request, request.app[MOCK_KEY])
 
 
 async def report_page(request: web.Request) -> web.Response:
@@ -311,6 +317,17 @@ async def report_page(request: web.Request) -> web.Response:
 
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+def _touching(handler: Handler) -> Handler:
+    """A control-API handler whose change the live console must see."""
+
+    async def touched(request: web.Request) -> web.StreamResponse:
+        response = await handler(request)
+        request.app[MOCK_KEY].changes.touch()
+        return response
+
+    return touched
 
 
 def create_app(mock: MockLifePay, middlewares: Sequence[Middleware] = ()) -> web.Application:
@@ -327,25 +344,32 @@ def create_app(mock: MockLifePay, middlewares: Sequence[Middleware] = ()) -> web
         await mock.close()
 
     app.cleanup_ctx.append(mock_running)
+
+    async def end_event_streams(_app: web.Application) -> None:
+        mock.changes.close()  # before aiohttp waits for open connections to finish
+
+    # aiosignal 1.4's annotations do not match aiohttp 3.11's signal type; the call is right.
+    app.on_shutdown.append(end_event_streams)  # type: ignore[arg-type]
     routes: list[tuple[str, str, Handler]] = [
         *(("POST", path, create_document) for path in ENDPOINTS),
         ("GET", "/_mock/accounts", list_accounts),
-        ("PATCH", "/_mock/companies/{company_id}", patch_company),
-        ("PATCH", "/_mock/logins/{login}", patch_login),
+        ("PATCH", "/_mock/companies/{company_id}", _touching(patch_company)),
+        ("PATCH", "/_mock/logins/{login}", _touching(patch_login)),
         ("GET", "/_mock/printers", list_printers),
         ("GET", "/_mock/printers/{serial}", get_printer),
-        ("PATCH", "/_mock/printers/{serial}", patch_printer),
+        ("PATCH", "/_mock/printers/{serial}", _touching(patch_printer)),
         ("GET", "/_mock/documents", list_documents),
         ("GET", "/_mock/documents/{uuid}", get_document),
         ("GET", "/_mock/journal", get_journal),
-        ("DELETE", "/_mock/journal", clear_journal),
+        ("DELETE", "/_mock/journal", _touching(clear_journal)),
         ("GET", "/_mock/faults", list_faults),
-        ("POST", "/_mock/faults", add_faults),
-        ("DELETE", "/_mock/faults", clear_faults),
+        ("POST", "/_mock/faults", _touching(add_faults)),
+        ("DELETE", "/_mock/faults", _touching(clear_faults)),
         ("GET", "/_mock/settings", get_settings),
-        ("PATCH", "/_mock/settings", patch_settings),
+        ("PATCH", "/_mock/settings", _touching(patch_settings)),
         ("POST", "/_mock/reset", reset),
         ("GET", "/_mock/openapi.json", openapi),
+        ("GET", "/_mock/events", events),
         ("GET", "/", index),
         ("GET", "/reports/{uuid}", report_page),
     ]
