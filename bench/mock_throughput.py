@@ -1,12 +1,14 @@
-"""Mock throughput and latency against a bare aiohttp handler, side by side in one run.
+"""Mock throughput and latency against its limits, side by side in one run.
 
-    .venv/bin/python bench/mock_throughput.py [--seconds 5] [--concurrency 1 10 100]
+    .venv/bin/python bench/mock_throughput.py [--seconds 5] [--concurrency 1 10 100] [--cases ...]
 
-Starts three processes on 127.0.0.1: the mock (``python -m mock_lifepay``, printing instantly,
-callbacks switched on and delivered to a sink process, or off with ``--no-callbacks``) and a bare
-aiohttp handler returning the same JSON. This process is the load generator: for each concurrency it sends create-x-report
-requests to each server for the same number of seconds and prints requests per second, p50 and
-p99 latency, and the mock's share of the bare handler's throughput.
+Starts four processes on 127.0.0.1: the mock (``python -m mock_lifepay``, printing instantly), a
+bare aiohttp handler returning the same JSON, the fair limit (the bare handler that also sends
+one callback POST per request through one shared client session) and a callback sink. This
+process is the load generator: for each concurrency it sends create-x-report requests to each
+case for the same number of seconds, interleaved, and prints requests per second, p50 and p99
+latency, and the ratios that matter: the endpoint alone (``mock`` to ``bare``, no callback_url)
+and with callbacks (``mock+cb`` to ``fair+cb``, every request naming the sink as callback_url).
 """
 
 from __future__ import annotations
@@ -77,11 +79,22 @@ def summary(latencies: list[float], seconds: float) -> tuple[float, float, float
     return len(latencies) / seconds, quantiles[49] * 1000, quantiles[98] * 1000
 
 
+# Each row: a name, the server, whether requests name a callback_url, the server it is held to.
+CASES = (
+    ("bare", "bare", False, None),
+    ("mock", "mock", False, "bare"),
+    ("fair+cb", "fair", True, None),
+    ("mock+cb", "mock", True, "fair+cb"),
+)
+
+
 async def main(args: argparse.Namespace) -> None:
-    sink_port, bare_port, mock_port = free_port(), free_port(), free_port()
+    sink_port, bare_port, fair_port, mock_port = free_port(), free_port(), free_port(), free_port()
+    sink_url = f"http://127.0.0.1:{sink_port}/hook"
     processes = [
         await start("bench/_servers.py", "sink", str(sink_port), ready="ready"),
         await start("bench/_servers.py", "bare", str(bare_port), ready="ready"),
+        await start("bench/_servers.py", "fair", str(fair_port), sink_url, ready="ready"),
         await start(
             "-m",
             "mock_lifepay",
@@ -94,41 +107,42 @@ async def main(args: argparse.Namespace) -> None:
             ready="listening on",
         ),
     ]
+    ports = {"bare": bare_port, "fair": fair_port, "mock": mock_port}
     request = {
         "apikey": DEMO.apikey,
         "login": DEMO.admin_login,
         "target_serial": DEMO.printers[0],
         "callback_data": {"token": "bench"},
     }
-    if args.callbacks:
-        request["callback_url"] = f"http://127.0.0.1:{sink_port}/hook"
-    body = json.dumps(request).encode()
+    bodies = {
+        False: json.dumps(request).encode(),
+        True: json.dumps(request | {"callback_url": sink_url}).encode(),
+    }
+    cases = [case for case in CASES if case[0] in args.cases]
     print(
         f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
         f"aiohttp {aiohttp.__version__}; median of {args.repeat} interleaved runs of "
-        f"{args.seconds:g} s, loopback, closed loop, "
-        f"callbacks {'on' if args.callbacks else 'off'}"
+        f"{args.seconds:g} s, loopback, closed loop"
     )
     print(
-        f"{'concurrency':>11} | {'server':<6} | {'req/s':>8} | {'p50 ms':>7} | {'p99 ms':>7} | mock/bare"
+        f"{'concurrency':>11} | {'server':<8} | {'req/s':>8} | {'p50 ms':>7} | {'p99 ms':>7} | ratio"
     )
     try:
         for concurrency in args.concurrency:
-            # Interleave the two servers and keep each one's median run: this machine is noisy.
-            runs: dict[str, list[tuple[float, float, float]]] = {"bare": [], "mock": []}
+            # Interleave the servers and keep each one's median run: this machine is noisy.
+            runs: dict[str, list[tuple[float, float, float]]] = {case[0]: [] for case in cases}
             for _ in range(args.repeat):
-                for name, port in (("bare", bare_port), ("mock", mock_port)):
-                    latencies = await load(
-                        f"http://127.0.0.1:{port}{ENDPOINT}", body, concurrency, args.seconds
-                    )
+                for name, server, callbacks, _limit in cases:
+                    url = f"http://127.0.0.1:{ports[server]}{ENDPOINT}"
+                    latencies = await load(url, bodies[callbacks], concurrency, args.seconds)
                     runs[name].append(summary(latencies, args.seconds))
-                    await asyncio.sleep(0.5)  # let the mock's callbacks drain
+                    await asyncio.sleep(0.5)  # let the callbacks drain
             results = {name: sorted(found)[len(found) // 2] for name, found in runs.items()}
-            ratio = results["mock"][0] / results["bare"][0]
-            for name, (rps, p50, p99) in results.items():
-                share = f"{ratio:.2f}" if name == "mock" else ""
+            for name, _server, _callbacks, limit in cases:
+                rps, p50, p99 = results[name]
+                ratio = f"{rps / results[limit][0]:.2f} of {limit}" if limit in results else ""
                 print(
-                    f"{concurrency:>11} | {name:<6} | {rps:>8.0f} | {p50:>7.2f} | {p99:>7.2f} | {share}"
+                    f"{concurrency:>11} | {name:<8} | {rps:>8.0f} | {p50:>7.2f} | {p99:>7.2f} | {ratio}"
                 )
     finally:
         for process in processes:
@@ -142,9 +156,10 @@ if __name__ == "__main__":
     parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 10, 100])
     parser.add_argument("--repeat", type=int, default=3, help="runs per server, interleaved")
     parser.add_argument(
-        "--no-callbacks",
-        dest="callbacks",
-        action="store_false",
-        help="send no callback_url (the endpoint alone)",
+        "--cases",
+        nargs="+",
+        default=[case[0] for case in CASES],
+        choices=[case[0] for case in CASES],
+        help="which servers to run: the endpoint alone (bare, mock), with callbacks (fair+cb, mock+cb)",
     )
     asyncio.run(main(parser.parse_args()))
