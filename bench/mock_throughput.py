@@ -41,9 +41,9 @@ def free_port() -> int:
         return port
 
 
-async def start(*args: str, ready: str) -> asyncio.subprocess.Process:
+async def start(*args: str, ready: str, cwd: Path = REPO) -> asyncio.subprocess.Process:
     process = await asyncio.create_subprocess_exec(
-        sys.executable, *args, cwd=REPO, stdout=asyncio.subprocess.PIPE
+        sys.executable, *args, cwd=cwd, stdout=asyncio.subprocess.PIPE
     )
     assert process.stdout is not None
     async with asyncio.timeout(30):
@@ -74,9 +74,20 @@ async def load(url: str, body: bytes, concurrency: int, seconds: float) -> list[
     return latencies
 
 
-def summary(latencies: list[float], seconds: float) -> tuple[float, float, float]:
+def cpu_seconds(pid: int) -> float:
+    """The process's user and system CPU time so far, from /proc."""
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def summary(
+    latencies: list[float], seconds: float, cpu: float
+) -> tuple[float, float, float, float]:
+    """req/s, p50 and p99 in ms, and the server's CPU time per request in µs."""
     quantiles = statistics.quantiles(latencies, n=100)
-    return len(latencies) / seconds, quantiles[49] * 1000, quantiles[98] * 1000
+    count = len(latencies)
+    return count / seconds, quantiles[49] * 1000, quantiles[98] * 1000, cpu / count * 1e6
 
 
 # Each row: a name, the server, whether requests name a callback_url, the server it is held to.
@@ -86,6 +97,8 @@ CASES = (
     ("fair+cb", "fair", True, None),
     ("mock+cb", "mock", True, "fair+cb"),
 )
+# With --baseline: the same mock from another checkout (an older commit), side by side.
+BASELINE_CASES = (("base", "base", False, "bare"), ("base+cb", "base", True, "fair+cb"))
 
 
 async def main(args: argparse.Namespace) -> None:
@@ -95,19 +108,15 @@ async def main(args: argparse.Namespace) -> None:
         await start("bench/_servers.py", "sink", str(sink_port), ready="ready"),
         await start("bench/_servers.py", "bare", str(bare_port), ready="ready"),
         await start("bench/_servers.py", "fair", str(fair_port), sink_url, ready="ready"),
-        await start(
-            "-m",
-            "mock_lifepay",
-            "--port",
-            str(mock_port),
-            "--processing-delay",
-            "0",
-            "--companies",
-            "0",
-            ready="listening on",
-        ),
+        await start(*mock_args(mock_port), ready="listening on"),
     ]
     ports = {"bare": bare_port, "fair": fair_port, "mock": mock_port}
+    if args.baseline is not None:
+        ports["base"] = free_port()
+        processes.append(await start(*mock_args(ports["base"]), ready="on", cwd=args.baseline))
+    pids = {name: processes[index].pid for index, name in enumerate(("", "bare", "fair", "mock"))}
+    if args.baseline is not None:
+        pids["base"] = processes[-1].pid
     request = {
         "apikey": DEMO.apikey,
         "login": DEMO.admin_login,
@@ -118,31 +127,42 @@ async def main(args: argparse.Namespace) -> None:
         False: json.dumps(request).encode(),
         True: json.dumps(request | {"callback_url": sink_url}).encode(),
     }
-    cases = [case for case in CASES if case[0] in args.cases]
+    every = CASES + (BASELINE_CASES if args.baseline is not None else ())
+    cases = [case for case in every if case[0] in args.cases or case[1] == "base"]
     print(
         f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
         f"aiohttp {aiohttp.__version__}; median of {args.repeat} interleaved runs of "
         f"{args.seconds:g} s, loopback, closed loop"
     )
     print(
-        f"{'concurrency':>11} | {'server':<8} | {'req/s':>8} | {'p50 ms':>7} | {'p99 ms':>7} | ratio"
+        f"{'concurrency':>11} | {'server':<8} | {'req/s':>8} | {'p50 ms':>7} | {'p99 ms':>7} "
+        f"| {'CPU us/req':>10} | ratio (req/s) | ratio (CPU per request)"
     )
     try:
         for concurrency in args.concurrency:
             # Interleave the servers and keep each one's median run: this machine is noisy.
-            runs: dict[str, list[tuple[float, float, float]]] = {case[0]: [] for case in cases}
+            runs: dict[str, list[tuple[float, float, float, float]]] = {c[0]: [] for c in cases}
             for _ in range(args.repeat):
                 for name, server, callbacks, _limit in cases:
                     url = f"http://127.0.0.1:{ports[server]}{ENDPOINT}"
+                    before = cpu_seconds(pids[server])
                     latencies = await load(url, bodies[callbacks], concurrency, args.seconds)
-                    runs[name].append(summary(latencies, args.seconds))
-                    await asyncio.sleep(0.5)  # let the callbacks drain
+                    await asyncio.sleep(0.5)  # let the callbacks drain (their CPU counts)
+                    cpu = cpu_seconds(pids[server]) - before
+                    runs[name].append(summary(latencies, args.seconds, cpu))
             results = {name: sorted(found)[len(found) // 2] for name, found in runs.items()}
+            cpus = {
+                name: statistics.median(run[3] for run in found) for name, found in runs.items()
+            }
             for name, _server, _callbacks, limit in cases:
-                rps, p50, p99 = results[name]
-                ratio = f"{rps / results[limit][0]:.2f} of {limit}" if limit in results else ""
+                rps, p50, p99, _cpu = results[name]
+                ratio = cpu_ratio = ""
+                if limit in results:
+                    ratio = f"{rps / results[limit][0]:.2f} of {limit}"
+                    cpu_ratio = f"{cpus[limit] / cpus[name]:.2f} of {limit}"
                 print(
-                    f"{concurrency:>11} | {name:<8} | {rps:>8.0f} | {p50:>7.2f} | {p99:>7.2f} | {ratio}"
+                    f"{concurrency:>11} | {name:<8} | {rps:>8.0f} | {p50:>7.2f} | {p99:>7.2f} "
+                    f"| {cpus[name]:>10.0f} | {ratio:<13} | {cpu_ratio}"
                 )
     finally:
         for process in processes:
@@ -150,11 +170,29 @@ async def main(args: argparse.Namespace) -> None:
             await process.wait()
 
 
+def mock_args(port: int) -> tuple[str, ...]:
+    return (
+        "-m",
+        "mock_lifepay",
+        "--port",
+        str(port),
+        "--processing-delay",
+        "0",
+        "--companies",
+        "0",
+    )
+
+
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 10, 100])
     parser.add_argument("--repeat", type=int, default=3, help="runs per server, interleaved")
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        help="also run the mock from this checkout (e.g. a git worktree of an older commit)",
+    )
     parser.add_argument(
         "--cases",
         nargs="+",

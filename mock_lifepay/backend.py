@@ -72,6 +72,13 @@ class Answer:
     def envelope(self) -> dict[str, Any]:
         return {"code": self.code, "message": self.message, "data": self.data}
 
+    def text(self) -> str:
+        """The envelope as JSON text, as json.dumps writes it (UTF-8, not \\u escapes)."""
+        if self.document is not None and self.code == 0:
+            # The answer to nearly every request: written directly, it costs nothing.
+            return f'{{"code": 0, "message": "", "data": {{"uuid": "{self.document.uuid}"}}}}'
+        return json.dumps(self.envelope(), ensure_ascii=False)
+
 
 @dataclass(slots=True)
 class _Request:

@@ -123,3 +123,15 @@ def test_notification_text_is_the_views_json(fields: dict[str, object]) -> None:
     for word in (None, "success", 'с "кавычками"'):
         text = notification_json(document, word)
         assert text == json.dumps(notification_view(document, word), ensure_ascii=False)
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [{}, {"test": 1}, {"target_serial": "123"}, {"login": "70000000000"}, {"ext_id": "x" * 60}],
+)
+def test_answer_text_is_the_envelopes_json(fields: dict[str, object]) -> None:
+    # The endpoint writes the usual answer by hand, for speed: it must be json.dumps's text.
+    backend = Backend()
+    payload = {"apikey": DEMO.apikey, "login": DEMO.admin_login} | fields
+    answer = backend.create_x_report(json.dumps(payload).encode())
+    assert answer.text() == json.dumps(answer.envelope(), ensure_ascii=False)
