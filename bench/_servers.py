@@ -1,20 +1,47 @@
-"""Servers the benchmarks run in their own processes: a bare aiohttp handler and a callback sink.
+"""Servers the benchmarks run in their own processes: the bare handler, the fair limit, a sink.
 
 ``python bench/_servers.py bare PORT`` answers the endpoint with the mock's success JSON and does
-nothing else; ``python bench/_servers.py sink PORT`` answers every POST with 200 (a callback
-receiver). Both print ``ready`` once listening.
+nothing else. ``python bench/_servers.py fair PORT SINK_URL`` answers the same and also sends one
+callback POST per request (a multipart body of the mock's size) to ``SINK_URL`` through one shared
+client session: the least any server that calls back must do, so the fair limit for the mock
+with callbacks on. ``python bench/_servers.py sink PORT`` answers every POST with 200 (a callback
+receiver). Each prints ``ready`` once listening.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import sys
 
+import aiohttp
 from aiohttp import web
 
 BODY = json.dumps(
     {"code": 0, "message": "", "data": {"uuid": "e3e70682-c209-4cac-a29f-6fbed82c07cd"}}
 )
+NOTIFICATION = json.dumps(
+    {
+        "uuid": "e3e70682-c209-4cac-a29f-6fbed82c07cd",
+        "ext_id": None,
+        "type": "x_report",
+        "status": "processed",
+        "message": "Документ обработан.",
+        "target_serial": "00106304012797",
+        "created_at": "2026-11-28T10:00:00.000000+00:00",
+        "updated_at": "2026-11-28T10:00:00.000000+00:00",
+        "callback_data": {"token": "bench"},
+    },
+    ensure_ascii=False,
+).encode()
+BOUNDARY = "0" * 40
+CALLBACK = (
+    f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="data"\r\n'
+    f"Content-Length: {len(NOTIFICATION)}\r\n\r\n".encode()
+    + NOTIFICATION
+    + f"\r\n--{BOUNDARY}--\r\n".encode()
+)
+CALLBACK_TYPE = f"multipart/form-data; boundary={BOUNDARY}"
 
 
 async def bare(request: web.Request) -> web.Response:
@@ -22,15 +49,49 @@ async def bare(request: web.Request) -> web.Response:
     return web.Response(text=BODY, content_type="application/json")
 
 
+def fair_handler(app: web.Application, sink_url: str) -> web.Handler:
+    session: aiohttp.ClientSession | None = None
+    tasks: set[asyncio.Task[None]] = set()
+
+    async def close(_app: web.Application) -> None:
+        if session is not None:
+            await session.close()
+
+    app.on_cleanup.append(close)
+
+    async def call_back() -> None:
+        assert session is not None
+        async with session.post(
+            sink_url, data=CALLBACK, headers={"Content-Type": CALLBACK_TYPE}
+        ) as response:
+            await response.read()
+
+    async def fair(request: web.Request) -> web.Response:
+        nonlocal session
+        if session is None:
+            session = aiohttp.ClientSession()
+        await request.read()
+        task = asyncio.get_running_loop().create_task(call_back())
+        tasks.add(task)
+        task.add_done_callback(tasks.discard)
+        return web.Response(text=BODY, content_type="application/json")
+
+    return fair
+
+
 async def sink(request: web.Request) -> web.Response:
-    await request.read()
+    try:
+        await request.read()
+    except ConnectionResetError:  # the mock was stopped mid-callback, at the end of the run
+        return web.Response(status=499)
     return web.Response(text="OK")
 
 
 def main() -> None:
     kind, port = sys.argv[1], int(sys.argv[2])
     app = web.Application()
-    app.router.add_post("/{tail:.*}", bare if kind == "bare" else sink)
+    handler = {"bare": bare, "sink": sink}.get(kind) or fair_handler(app, sys.argv[3])
+    app.router.add_post("/{tail:.*}", handler)
 
     async def announce(_app: web.Application) -> None:
         print("ready", flush=True)

@@ -1,12 +1,14 @@
-"""Mock throughput and latency against a bare aiohttp handler, side by side in one run.
+"""Mock throughput and latency against its limits, side by side in one run.
 
-    .venv/bin/python bench/mock_throughput.py [--seconds 5] [--concurrency 1 10 100]
+    .venv/bin/python bench/mock_throughput.py [--seconds 5] [--concurrency 1 10 100] [--cases ...]
 
-Starts three processes on 127.0.0.1: the mock (``python -m mock_lifepay``, printing instantly,
-callbacks switched on and delivered to a sink process, or off with ``--no-callbacks``) and a bare
-aiohttp handler returning the same JSON. This process is the load generator: for each concurrency it sends create-x-report
-requests to each server for the same number of seconds and prints requests per second, p50 and
-p99 latency, and the mock's share of the bare handler's throughput.
+Starts four processes on 127.0.0.1: the mock (``python -m mock_lifepay``, printing instantly), a
+bare aiohttp handler returning the same JSON, the fair limit (the bare handler that also sends
+one callback POST per request through one shared client session) and a callback sink. This
+process is the load generator: for each concurrency it sends create-x-report requests to each
+case for the same number of seconds, interleaved, and prints requests per second, p50 and p99
+latency, and the ratios that matter: the endpoint alone (``mock`` to ``bare``, no callback_url)
+and with callbacks (``mock+cb`` to ``fair+cb``, every request naming the sink as callback_url).
 """
 
 from __future__ import annotations
@@ -39,9 +41,9 @@ def free_port() -> int:
         return port
 
 
-async def start(*args: str, ready: str) -> asyncio.subprocess.Process:
+async def start(*args: str, ready: str, cwd: Path = REPO) -> asyncio.subprocess.Process:
     process = await asyncio.create_subprocess_exec(
-        sys.executable, *args, cwd=REPO, stdout=asyncio.subprocess.PIPE
+        sys.executable, *args, cwd=cwd, stdout=asyncio.subprocess.PIPE
     )
     assert process.stdout is not None
     async with asyncio.timeout(30):
@@ -72,68 +74,113 @@ async def load(url: str, body: bytes, concurrency: int, seconds: float) -> list[
     return latencies
 
 
-def summary(latencies: list[float], seconds: float) -> tuple[float, float, float]:
+def cpu_seconds(pid: int) -> float:
+    """The process's user and system CPU time so far, from /proc."""
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def summary(
+    latencies: list[float], seconds: float, cpu: float
+) -> tuple[float, float, float, float]:
+    """req/s, p50 and p99 in ms, and the server's CPU time per request in µs."""
     quantiles = statistics.quantiles(latencies, n=100)
-    return len(latencies) / seconds, quantiles[49] * 1000, quantiles[98] * 1000
+    count = len(latencies)
+    return count / seconds, quantiles[49] * 1000, quantiles[98] * 1000, cpu / count * 1e6
+
+
+# Each row: a name, the server, whether requests name a callback_url, the server it is held to.
+CASES = (
+    ("bare", "bare", False, None),
+    ("mock", "mock", False, "bare"),
+    ("fair+cb", "fair", True, None),
+    ("mock+cb", "mock", True, "fair+cb"),
+)
+# With --baseline: the same mock from another checkout (an older commit), side by side.
+BASELINE_CASES = (("base", "base", False, "bare"), ("base+cb", "base", True, "fair+cb"))
 
 
 async def main(args: argparse.Namespace) -> None:
-    sink_port, bare_port, mock_port = free_port(), free_port(), free_port()
+    sink_port, bare_port, fair_port, mock_port = free_port(), free_port(), free_port(), free_port()
+    sink_url = f"http://127.0.0.1:{sink_port}/hook"
     processes = [
         await start("bench/_servers.py", "sink", str(sink_port), ready="ready"),
         await start("bench/_servers.py", "bare", str(bare_port), ready="ready"),
-        await start(
-            "-m",
-            "mock_lifepay",
-            "--port",
-            str(mock_port),
-            "--processing-delay",
-            "0",
-            "--companies",
-            "0",
-            ready="listening on",
-        ),
+        await start("bench/_servers.py", "fair", str(fair_port), sink_url, ready="ready"),
+        await start(*mock_args(mock_port), ready="listening on"),
     ]
+    ports = {"bare": bare_port, "fair": fair_port, "mock": mock_port}
+    if args.baseline is not None:
+        ports["base"] = free_port()
+        processes.append(await start(*mock_args(ports["base"]), ready="on", cwd=args.baseline))
+    pids = {name: processes[index].pid for index, name in enumerate(("", "bare", "fair", "mock"))}
+    if args.baseline is not None:
+        pids["base"] = processes[-1].pid
     request = {
         "apikey": DEMO.apikey,
         "login": DEMO.admin_login,
         "target_serial": DEMO.printers[0],
         "callback_data": {"token": "bench"},
     }
-    if args.callbacks:
-        request["callback_url"] = f"http://127.0.0.1:{sink_port}/hook"
-    body = json.dumps(request).encode()
+    bodies = {
+        False: json.dumps(request).encode(),
+        True: json.dumps(request | {"callback_url": sink_url}).encode(),
+    }
+    every = CASES + (BASELINE_CASES if args.baseline is not None else ())
+    cases = [case for case in every if case[0] in args.cases or case[1] == "base"]
     print(
         f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
         f"aiohttp {aiohttp.__version__}; median of {args.repeat} interleaved runs of "
-        f"{args.seconds:g} s, loopback, closed loop, "
-        f"callbacks {'on' if args.callbacks else 'off'}"
+        f"{args.seconds:g} s, loopback, closed loop"
     )
     print(
-        f"{'concurrency':>11} | {'server':<6} | {'req/s':>8} | {'p50 ms':>7} | {'p99 ms':>7} | mock/bare"
+        f"{'concurrency':>11} | {'server':<8} | {'req/s':>8} | {'p50 ms':>7} | {'p99 ms':>7} "
+        f"| {'CPU us/req':>10} | ratio (req/s) | ratio (CPU per request)"
     )
     try:
         for concurrency in args.concurrency:
-            # Interleave the two servers and keep each one's median run: this machine is noisy.
-            runs: dict[str, list[tuple[float, float, float]]] = {"bare": [], "mock": []}
+            # Interleave the servers and keep each one's median run: this machine is noisy.
+            runs: dict[str, list[tuple[float, float, float, float]]] = {c[0]: [] for c in cases}
             for _ in range(args.repeat):
-                for name, port in (("bare", bare_port), ("mock", mock_port)):
-                    latencies = await load(
-                        f"http://127.0.0.1:{port}{ENDPOINT}", body, concurrency, args.seconds
-                    )
-                    runs[name].append(summary(latencies, args.seconds))
-                    await asyncio.sleep(0.5)  # let the mock's callbacks drain
+                for name, server, callbacks, _limit in cases:
+                    url = f"http://127.0.0.1:{ports[server]}{ENDPOINT}"
+                    before = cpu_seconds(pids[server])
+                    latencies = await load(url, bodies[callbacks], concurrency, args.seconds)
+                    await asyncio.sleep(0.5)  # let the callbacks drain (their CPU counts)
+                    cpu = cpu_seconds(pids[server]) - before
+                    runs[name].append(summary(latencies, args.seconds, cpu))
             results = {name: sorted(found)[len(found) // 2] for name, found in runs.items()}
-            ratio = results["mock"][0] / results["bare"][0]
-            for name, (rps, p50, p99) in results.items():
-                share = f"{ratio:.2f}" if name == "mock" else ""
+            cpus = {
+                name: statistics.median(run[3] for run in found) for name, found in runs.items()
+            }
+            for name, _server, _callbacks, limit in cases:
+                rps, p50, p99, _cpu = results[name]
+                ratio = cpu_ratio = ""
+                if limit in results:
+                    ratio = f"{rps / results[limit][0]:.2f} of {limit}"
+                    cpu_ratio = f"{cpus[limit] / cpus[name]:.2f} of {limit}"
                 print(
-                    f"{concurrency:>11} | {name:<6} | {rps:>8.0f} | {p50:>7.2f} | {p99:>7.2f} | {share}"
+                    f"{concurrency:>11} | {name:<8} | {rps:>8.0f} | {p50:>7.2f} | {p99:>7.2f} "
+                    f"| {cpus[name]:>10.0f} | {ratio:<13} | {cpu_ratio}"
                 )
     finally:
         for process in processes:
             process.terminate()
             await process.wait()
+
+
+def mock_args(port: int) -> tuple[str, ...]:
+    return (
+        "-m",
+        "mock_lifepay",
+        "--port",
+        str(port),
+        "--processing-delay",
+        "0",
+        "--companies",
+        "0",
+    )
 
 
 if __name__ == "__main__":
@@ -142,9 +189,15 @@ if __name__ == "__main__":
     parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 10, 100])
     parser.add_argument("--repeat", type=int, default=3, help="runs per server, interleaved")
     parser.add_argument(
-        "--no-callbacks",
-        dest="callbacks",
-        action="store_false",
-        help="send no callback_url (the endpoint alone)",
+        "--baseline",
+        type=Path,
+        help="also run the mock from this checkout (e.g. a git worktree of an older commit)",
+    )
+    parser.add_argument(
+        "--cases",
+        nargs="+",
+        default=[case[0] for case in CASES],
+        choices=[case[0] for case in CASES],
+        help="which servers to run: the endpoint alone (bare, mock), with callbacks (fair+cb, mock+cb)",
     )
     asyncio.run(main(parser.parse_args()))

@@ -66,8 +66,9 @@ def banner(server: MockServer) -> str:
         {"apikey": DEMO.apikey, "login": DEMO.admin_login, "target_serial": DEMO.printers[0]}
     )
     return f"""LifePay mock listening on {url}
-  web page:     {url}/
-  endpoint:     POST {url}{ENDPOINT}
+  console:      {url}/  (live)
+  OpenAPI:      {url}/_mock/openapi.json
+  endpoints:    POST {url}{ENDPOINT}, create-session, create-z-report
   control API:  {url}/_mock/  (docs/mock-server.md)
 
 Demo account

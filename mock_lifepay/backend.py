@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import random
 import re
-import uuid as uuid_lib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -25,6 +24,7 @@ from .models import (
     Printer,
     PrinterState,
     Report,
+    ReportHeader,
     Shift,
     User,
 )
@@ -33,6 +33,7 @@ from .seed import World, build_world
 EXT_ID_MAX_LENGTH = 50
 CALLBACK_URL_MAX_LENGTH = 255
 CASHIER_NAME_MAX_LENGTH = 64
+MAX_SHARED_URLS = 1024
 CASHIER_INN_LENGTH = 12
 _PERSON_INN: Final = re.compile(f"[0-9]{{{CASHIER_INN_LENGTH}}}")
 # A register's fiscal drive refuses most documents once a shift is older than this; the
@@ -71,6 +72,13 @@ class Answer:
     def envelope(self) -> dict[str, Any]:
         return {"code": self.code, "message": self.message, "data": self.data}
 
+    def text(self) -> str:
+        """The envelope as JSON text, as json.dumps writes it (UTF-8, not \\u escapes)."""
+        if self.document is not None and self.code == 0:
+            # The answer to nearly every request: written directly, it costs nothing.
+            return f'{{"code": 0, "message": "", "data": {{"uuid": "{self.document.uuid}"}}}}'
+        return json.dumps(self.envelope(), ensure_ascii=False)
+
 
 @dataclass(slots=True)
 class _Request:
@@ -100,7 +108,11 @@ class Backend:
     clock: Clock = utc_now
     world: World = field(init=False)
     documents: dict[str, Document] = field(init=False)
-    _ext_ids: dict[tuple[int, str], str] = field(init=False)
+    _ext_ids: dict[int, dict[str, str]] = field(init=False)
+    """Per company: every ext_id seen, to the first document's uuid."""
+    _headers: dict[tuple[str, int], ReportHeader] = field(init=False)
+    _callback_urls: dict[str, str] = field(init=False)
+    """One copy of each callback URL (clients send the same one again and again)."""
     _rng: random.Random = field(init=False)
 
     def __post_init__(self) -> None:
@@ -111,6 +123,8 @@ class Backend:
         self.world = build_world(self.seed, self.companies_count, self.clock())
         self.documents = {}
         self._ext_ids = {}
+        self._headers = {}
+        self._callback_urls = {}
         self._rng = random.Random(self.seed)
 
     # --- the endpoint -------------------------------------------------------------------
@@ -145,7 +159,7 @@ class Backend:
             return Answer.error(msg.CLOUD_PRINT_FORBIDDEN)
 
         if request.ext_id is not None and not request.test:
-            first = self._ext_ids.get((company.id, request.ext_id))
+            first = self._ext_ids.get(company.id, {}).get(request.ext_id)
             if first is not None:
                 # Documented: a repeated ext_id creates nothing and returns the first uuid.
                 return Answer(0, "", {"uuid": first}, document=self.documents.get(first))
@@ -186,29 +200,29 @@ class Backend:
         request: _Request,
         kind: DocumentType,
     ) -> Document:
-        now = self.clock()
-        uuid = str(uuid_lib.UUID(int=self._rng.getrandbits(128), version=4))
+        uuid = _uuid4(self._rng)
         while uuid in self.documents:  # pragma: no cover - 122 random bits
-            uuid = str(uuid_lib.UUID(int=self._rng.getrandbits(128), version=4))
+            uuid = _uuid4(self._rng)
+        callback_url = request.callback_url
+        if callback_url is not None and len(self._callback_urls) < MAX_SHARED_URLS:
+            callback_url = self._callback_urls.setdefault(callback_url, callback_url)
         document = Document(
             uuid=uuid,
             company_id=company.id,
             login=user.login,
             printer_serial=printer.serial,
-            created_at=now,
-            updated_at=now,
+            created_at=self.clock(),
             ext_id=request.ext_id,
-            callback_url=request.callback_url,
+            callback_url=callback_url,
             callback_data=request.callback_data,
             type=kind,
             cashier_name=request.cashier_name,
             cashier_inn=request.cashier_inn,
             message=msg.QUEUED,
         )
-        document.history.append((now, document.status, document.message))
         self.documents[uuid] = document
         if request.ext_id is not None:
-            self._ext_ids[(company.id, request.ext_id)] = uuid
+            self._ext_ids.setdefault(company.id, {})[request.ext_id] = uuid
         return document
 
     # --- processing ---------------------------------------------------------------------
@@ -233,7 +247,7 @@ class Backend:
             self._ring_up(printer.shift)
         document.report = self._print_report(printer, document)
         if document.type is DocumentType.Z_REPORT:
-            printer.shift.closed_at = document.report.printed_at
+            printer.shift.closed_at = document.report.shift_closed_at
         return self._set_status(
             document, DocumentStatus.PROCESSED, PROCESSED_MESSAGES[document.type]
         )
@@ -255,19 +269,16 @@ class Backend:
     def _set_status(self, document: Document, status: DocumentStatus, message: str) -> bool:
         if document.status is status and document.message == message:
             return False
-        document.status = status
-        document.message = message
-        document.updated_at = self.clock()
-        document.history.append((document.updated_at, status, message))
+        document.set_status(status, message, self.clock())
         return True
 
     def _ring_up(self, shift: Shift) -> None:
         """Some random sales and returns since the last report, so totals grow through a shift."""
-        rng = self._rng
-        for _ in range(rng.randint(0, 12)):
-            amount = rng.randint(50, 5_000) * 100
-            cash = rng.random() < 0.4
-            if rng.random() < 0.08:
+        rand = self._rng.random  # random() is many times cheaper than randint()
+        for _ in range(int(rand() * 13)):
+            amount = (50 + int(rand() * 4_951)) * 100  # 50 to 5,000 roubles
+            cash = rand() < 0.4
+            if rand() < 0.08:
                 shift.returns_count += 1
                 shift.returns_total += amount
                 shift.cash_returns += amount if cash else 0
@@ -280,36 +291,45 @@ class Backend:
         """The document as printed: the shift's number, opening and totals so far."""
         shift = printer.shift
         printer.fiscal_document_number += 1
-        company = self.world.companies[printer.company_id]
-        point = self.world.trade_points[printer.trade_point_id]
         cash_in_drawer = shift.cash_in - shift.cash_out + shift.cash_sales - shift.cash_returns
         non_cash = (shift.sales_total - shift.cash_sales) - (
             shift.returns_total - shift.cash_returns
         )
         printed_at = self.clock()
         return Report(
-            serial=printer.serial,
-            model=printer.model,
-            company_name=company.name,
-            inn=company.inn,
-            address=point.address,
+            header=self._header(printer),
             shift_number=shift.number,
             shift_opened_at=shift.opened_at,
             printed_at=printed_at,
             fiscal_document_number=printer.fiscal_document_number,
-            sales_count=shift.sales_count,
-            sales_total=shift.sales_total,
-            returns_count=shift.returns_count,
-            returns_total=shift.returns_total,
-            cash_in=shift.cash_in,
-            cash_out=shift.cash_out,
-            cash_in_drawer=cash_in_drawer,
-            non_cash_total=non_cash,
+            totals=(
+                shift.sales_count,
+                shift.sales_total,
+                shift.returns_count,
+                shift.returns_total,
+                shift.cash_in,
+                shift.cash_out,
+                cash_in_drawer,
+                non_cash,
+            ),
             type=document.type,
             shift_closed_at=printed_at if document.type is DocumentType.Z_REPORT else None,
             cashier_name=document.cashier_name,
             cashier_inn=document.cashier_inn,
         )
+
+    def _header(self, printer: Printer) -> ReportHeader:
+        """The top of the printer's reports, made once per printer and trade point."""
+        key = (printer.serial, printer.trade_point_id)
+        header = self._headers.get(key)
+        if header is None:
+            company = self.world.companies[printer.company_id]
+            point = self.world.trade_points[printer.trade_point_id]
+            header = ReportHeader(
+                printer.serial, printer.model, company.name, company.inn, point.address
+            )
+            self._headers[key] = header
+        return header
 
     # --- control ------------------------------------------------------------------------
 
@@ -363,6 +383,16 @@ class Backend:
         ]
 
 
+_UUID_VERSION_4: Final = (~(0xC000 << 48) & ~(0xF000 << 64), (0x8000 << 48) | (4 << 76))
+
+
+def _uuid4(rng: random.Random) -> str:
+    """A random (version 4) UUID from the mock's seeded generator, as uuid.UUID would write it."""
+    keep, set_bits = _UUID_VERSION_4
+    digits = f"{(rng.getrandbits(128) & keep) | set_bits:032x}"
+    return f"{digits[:8]}-{digits[8:12]}-{digits[12:16]}-{digits[16:20]}-{digits[20:]}"
+
+
 def _decode(body: bytes) -> dict[str, Any] | None:
     try:
         payload = json.loads(body.decode("utf-8"))
@@ -381,6 +411,8 @@ def _validate(payload: dict[str, Any], *, with_cashier: bool) -> _Request:
 
     def text(field: str, *, required: bool = False, limit: int | None = None) -> str | None:
         value = payload.get(field)
+        if value.__class__ is str and value and (limit is None or len(value) <= limit):
+            return value  # the usual case, first
         if _absent(value):
             if required:
                 errors[field] = [msg.required(field)]

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import datetime
+import json
+import math
+import struct
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, Final
 
 
 class PrinterState(StrEnum):
@@ -118,77 +121,327 @@ class Company:
     cloud_print_enabled: bool = True
 
 
-@dataclass(slots=True)
-class Report:
-    """A printed report: the shift's opening, or a snapshot of its running totals (X or Z)."""
+# A kept document must cost well under a kilobyte: the classes below keep times as POSIX
+# timestamps, the report's figures packed in one bytes object, the printer's and company's texts
+# shared with every report of that printer, and callback_data as its JSON text.
+
+
+def _moment(timestamp: float) -> datetime:
+    return datetime.fromtimestamp(timestamp, UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class ReportHeader:
+    """What every report of one printer at one trade point prints at the top; shared."""
 
     serial: str
     model: str
     company_name: str
     inn: str
     address: str
-    shift_number: int
-    shift_opened_at: datetime
-    printed_at: datetime
-    fiscal_document_number: int
-    sales_count: int
-    sales_total: int
-    returns_count: int
-    returns_total: int
-    cash_in: int
-    cash_out: int
-    cash_in_drawer: int
-    non_cash_total: int
-    type: DocumentType = DocumentType.X_REPORT
-    shift_closed_at: datetime | None = None
-    """Set on a Z-report: the shift it closed ended when it was printed."""
-    cashier_name: str | None = None
-    cashier_inn: str | None = None
+
+
+REPORT_TOTALS: Final = (
+    "sales_count",
+    "sales_total",
+    "returns_count",
+    "returns_total",
+    "cash_in",
+    "cash_out",
+    "cash_in_drawer",
+    "non_cash_total",
+)
+# Packed in this order: shift_number, fiscal_document_number, the two counts, the six sums (in
+# kopecks), then shift_opened_at, printed_at, shift_closed_at (NaN: none) as timestamps.
+_REPORT_FIGURES = struct.Struct("<4I6q3d")
+_FIGURE_OF_TOTAL: Final = {
+    name: 2 + index for index, name in enumerate(("sales_count", "returns_count"))
+} | {
+    name: 4 + index
+    for index, name in enumerate(
+        ("sales_total", "returns_total", "cash_in", "cash_out", "cash_in_drawer", "non_cash_total")
+    )
+}
+
+
+class Report:
+    """A printed report: the shift's opening, or a snapshot of its running totals (X or Z)."""
+
+    __slots__ = ("_figures", "cashier_inn", "cashier_name", "header", "type")
+
+    def __init__(
+        self,
+        *,
+        header: ReportHeader,
+        shift_number: int,
+        shift_opened_at: datetime,
+        printed_at: datetime,
+        fiscal_document_number: int,
+        totals: tuple[int, ...],
+        type: DocumentType = DocumentType.X_REPORT,  # noqa: A002 - the wire's name
+        shift_closed_at: datetime | None = None,
+        cashier_name: str | None = None,
+        cashier_inn: str | None = None,
+    ) -> None:
+        """``totals`` are the :data:`REPORT_TOTALS`, in that order, in kopecks."""
+        self.header = header
+        self.type = type
+        self.cashier_name = cashier_name
+        self.cashier_inn = cashier_inn
+        closed = shift_closed_at.timestamp() if shift_closed_at is not None else math.nan
+        named = dict(zip(REPORT_TOTALS, totals, strict=True))
+        self._figures = _REPORT_FIGURES.pack(
+            shift_number,
+            fiscal_document_number,
+            named["sales_count"],
+            named["returns_count"],
+            named["sales_total"],
+            named["returns_total"],
+            named["cash_in"],
+            named["cash_out"],
+            named["cash_in_drawer"],
+            named["non_cash_total"],
+            shift_opened_at.timestamp(),
+            printed_at.timestamp(),
+            closed,
+        )
+
+    def _unpacked(self) -> tuple[Any, ...]:
+        return _REPORT_FIGURES.unpack(self._figures)
+
+    serial = property(lambda self: self.header.serial)
+    model = property(lambda self: self.header.model)
+    company_name = property(lambda self: self.header.company_name)
+    inn = property(lambda self: self.header.inn)
+    address = property(lambda self: self.header.address)
+
+    @property
+    def shift_number(self) -> int:
+        return int(self._unpacked()[0])
+
+    @property
+    def fiscal_document_number(self) -> int:
+        return int(self._unpacked()[1])
+
+    @property
+    def totals(self) -> dict[str, int]:
+        figures = self._unpacked()
+        return {name: int(figures[_FIGURE_OF_TOTAL[name]]) for name in REPORT_TOTALS}
+
+    @property
+    def shift_opened_at(self) -> datetime:
+        return _moment(self._unpacked()[10])
+
+    @property
+    def printed_at(self) -> datetime:
+        return _moment(self._unpacked()[11])
+
+    @property
+    def shift_closed_at(self) -> datetime | None:
+        closed = self._unpacked()[12]
+        return None if math.isnan(closed) else _moment(closed)
+
+    def __getattr__(self, name: str) -> int:
+        # The totals by name (report.sales_total, ...), unpacked on demand.
+        index = _FIGURE_OF_TOTAL.get(name)
+        if index is None:
+            raise AttributeError(name)
+        return int(self._unpacked()[index])
 
 
 XReport = Report  # the name before shift openings and Z-reports were printed too
 
 
-@dataclass(slots=True)
+class _Phrases:
+    """Interned tuples (a status and its message, ...): documents keep their numbers.
+
+    The same few phrases recur in every document; a printer's error message or a callback's
+    error adds one the first time it is seen.
+    """
+
+    def __init__(self) -> None:
+        self._items: list[tuple[Any, ...]] = []
+        self._numbers: dict[tuple[Any, ...], int] = {}
+
+    def number(self, phrase: tuple[Any, ...]) -> int:
+        found = self._numbers.get(phrase)
+        if found is None:
+            found = self._numbers[phrase] = len(self._items)
+            self._items.append(phrase)
+        return found
+
+    def __getitem__(self, number: int) -> tuple[Any, ...]:
+        return self._items[number]
+
+
+_PHRASES: Final = _Phrases()
+_JSON: Final = json.JSONEncoder(ensure_ascii=False)  # one encoder: json.dumps makes one a call
+# A status change: when (a timestamp) and the phrase of (status, message).
+_STEP: Final = struct.Struct("<dI")
+# A callback try: sent_at, the phrase of (status, encoding, status word, error), the try's
+# number, and the HTTP status (0: no answer).
+_TRY: Final = struct.Struct("<dIHH")
+
+
 class CallbackAttempt:
     """One try at delivering a notification."""
 
-    status: DocumentStatus
-    attempt: int
-    sent_at: datetime
-    encoding: str
-    """The callback encoding used for this try (``multipart``, ``form`` or ``json``)."""
-    status_word: str
-    """The word the notification's ``status`` carried on the wire."""
-    http_status: int | None = None
-    error: str | None = None
+    __slots__ = ("_sent_at", "attempt", "encoding", "error", "http_status", "status", "status_word")
+
+    def __init__(
+        self,
+        status: DocumentStatus,
+        attempt: int,
+        sent_at: datetime,
+        encoding: str,
+        status_word: str,
+        *,
+        http_status: int | None = None,
+        error: str | None = None,
+    ) -> None:
+        self.status = status
+        self.attempt = attempt
+        self._sent_at = sent_at.timestamp()
+        self.encoding = encoding
+        """The callback encoding used for this try (``multipart``, ``form`` or ``json``)."""
+        self.status_word = status_word
+        """The word the notification's ``status`` carried on the wire."""
+        self.http_status = http_status
+        self.error = error
+
+    @property
+    def sent_at(self) -> datetime:
+        return _moment(self._sent_at)
 
     @property
     def delivered(self) -> bool:
         return self.http_status == 200
 
+    def packed(self) -> bytes:
+        phrase = _PHRASES.number((self.status, self.encoding, self.status_word, self.error))
+        return _TRY.pack(self._sent_at, phrase, self.attempt, self.http_status or 0)
 
-@dataclass(slots=True)
+    @classmethod
+    def unpacked(cls, data: bytes, offset: int) -> CallbackAttempt:
+        sent_at, phrase, attempt, http_status = _TRY.unpack_from(data, offset)
+        status, encoding, word, error = _PHRASES[phrase]
+        made = cls(status, attempt, _moment(sent_at), encoding, word, error=error)
+        made.http_status = http_status or None
+        return made
+
+
 class Document:
-    """A cloud-print document: an X-report, a shift opening or a Z-report."""
+    """A cloud-print document: an X-report, a shift opening or a Z-report.
 
-    uuid: str
-    company_id: int
-    login: str
-    printer_serial: str
-    created_at: datetime
-    updated_at: datetime
-    ext_id: str | None = None
-    callback_url: str | None = None
-    callback_data: Any = None
-    type: DocumentType = DocumentType.X_REPORT
-    cashier_name: str | None = None
-    cashier_inn: str | None = None
-    status: DocumentStatus = DocumentStatus.QUEUED
-    message: str = ""
-    report: Report | None = None
-    history: list[tuple[datetime, DocumentStatus, str]] = field(default_factory=list)
-    callbacks: list[CallbackAttempt] = field(default_factory=list)
+    Compact: its status history and callback tries are packed bytes (times as timestamps,
+    statuses and messages as interned phrases), ``callback_data`` is kept as JSON text; the
+    properties give them back as objects.
+    """
+
+    __slots__ = (
+        "_callback_data",
+        "_callbacks",
+        "_cashier",
+        "_history",
+        "callback_url",
+        "company_id",
+        "ext_id",
+        "login",
+        "printer_serial",
+        "report",
+        "type",
+        "uuid",
+    )
+
+    def __init__(
+        self,
+        *,
+        uuid: str,
+        company_id: int,
+        login: str,
+        printer_serial: str,
+        created_at: datetime,
+        ext_id: str | None = None,
+        callback_url: str | None = None,
+        callback_data: Any = None,
+        type: DocumentType = DocumentType.X_REPORT,  # noqa: A002 - the wire's name
+        cashier_name: str | None = None,
+        cashier_inn: str | None = None,
+        message: str = "",
+    ) -> None:
+        self.uuid = uuid
+        self.company_id = company_id
+        self.login = login
+        self.printer_serial = printer_serial
+        self.ext_id = ext_id
+        self.callback_url = callback_url
+        self._callback_data = None if callback_data is None else _JSON.encode(callback_data)
+        self.type = type
+        self._cashier = None if cashier_name is cashier_inn is None else (cashier_name, cashier_inn)
+        self.report: Report | None = None
+        self._history = b""
+        self._callbacks: bytes | None = None
+        self.set_status(DocumentStatus.QUEUED, message, created_at)
+
+    @property
+    def callback_data(self) -> Any:
+        """What the request sent as ``callback_data`` (decoded anew on each read)."""
+        return None if self._callback_data is None else json.loads(self._callback_data)
+
+    @property
+    def callback_data_json(self) -> str:
+        """``callback_data`` as JSON text, as it goes into a notification."""
+        return "null" if self._callback_data is None else self._callback_data
+
+    @property
+    def cashier_name(self) -> str | None:
+        return None if self._cashier is None else self._cashier[0]
+
+    @property
+    def cashier_inn(self) -> str | None:
+        return None if self._cashier is None else self._cashier[1]
+
+    def _last(self) -> tuple[Any, ...]:
+        _at, phrase = _STEP.unpack_from(self._history, len(self._history) - _STEP.size)
+        return _PHRASES[phrase]
+
+    @property
+    def status(self) -> DocumentStatus:
+        status: DocumentStatus = self._last()[0]
+        return status
+
+    @property
+    def message(self) -> str:
+        message: str = self._last()[1]
+        return message
+
+    @property
+    def created_at(self) -> datetime:
+        return _moment(_STEP.unpack_from(self._history, 0)[0])
+
+    @property
+    def updated_at(self) -> datetime:
+        return _moment(_STEP.unpack_from(self._history, len(self._history) - _STEP.size)[0])
+
+    @property
+    def history(self) -> list[tuple[datetime, DocumentStatus, str]]:
+        steps = []
+        for at, phrase in _STEP.iter_unpack(self._history):
+            status, message = _PHRASES[phrase]
+            steps.append((_moment(at), status, message))
+        return steps
+
+    def set_status(self, status: DocumentStatus, message: str, at: datetime) -> None:
+        self._history += _STEP.pack(at.timestamp(), _PHRASES.number((status, message)))
+
+    @property
+    def callbacks(self) -> list[CallbackAttempt]:
+        """The callback tries so far (new objects: add one with :meth:`add_attempt`)."""
+        data = self._callbacks or b""
+        return [CallbackAttempt.unpacked(data, at) for at in range(0, len(data), _TRY.size)]
+
+    def add_attempt(self, attempt: CallbackAttempt) -> None:
+        self._callbacks = (self._callbacks or b"") + attempt.packed()
 
     @property
     def final(self) -> bool:

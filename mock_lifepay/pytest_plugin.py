@@ -10,14 +10,15 @@ pytest-homeassistant-custom-component) the test must enable sockets, e.g. with t
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 import pytest
 
 from .runtime import MockLifePay
 from .seed import DEMO, DemoAccount
-from .server import MockServer
+from .server import Middleware, MockServer
 from .settings import Settings
 
 
@@ -38,13 +39,20 @@ def fast_settings() -> Settings:
     )
 
 
-@pytest.fixture
-async def lifepay_mock() -> AsyncIterator[MockHandle]:
-    """A running mock on ``127.0.0.1`` with a free port, closed after the test."""
+@asynccontextmanager
+async def serve_mock(*, middlewares: Sequence[Middleware] = ()) -> AsyncIterator[MockHandle]:
+    """What the fixture serves, for fixtures of one's own (e.g. with a recording middleware)."""
     mock = MockLifePay(seed=0, companies=2, settings=fast_settings())
-    server = MockServer(mock, "127.0.0.1", 0)
+    server = MockServer(mock, "127.0.0.1", 0, middlewares=middlewares)
     await server.start()
     try:
         yield MockHandle(url=server.url, mock=mock, server=server)
     finally:
         await server.close()
+
+
+@pytest.fixture
+async def lifepay_mock() -> AsyncIterator[MockHandle]:
+    """A running mock on ``127.0.0.1`` with a free port, closed after the test."""
+    async with serve_mock() as handle:
+        yield handle

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import heapq
+import itertools
 import logging
 from collections.abc import Callable, Coroutine
 from dataclasses import fields
@@ -12,6 +14,7 @@ from typing import Any
 import aiohttp
 
 from .backend import Answer, Backend, Clock, utc_now
+from .changes import ChangeFeed
 from .faults import FaultQueue
 from .journal import Journal
 from .models import (
@@ -23,8 +26,8 @@ from .models import (
     PrinterState,
 )
 from .settings import Settings
-from .views import notification_view
-from .wire import encode_callback
+from .views import notification_json
+from .wire import encode_callback_text
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -34,6 +37,11 @@ class MockLifePay:
 
     Call :meth:`start` before serving and :meth:`close` after; ``close`` cancels every timer and
     delivery, so nothing outlives the instance.
+
+    Printing is a queue of documents due at their times and one loop timer for the earliest,
+    not a task per document: the endpoint adds to it on every request, so it must cost little,
+    and under load one timer prints many. Only callback deliveries, which wait on the network,
+    are tasks.
     """
 
     def __init__(
@@ -51,44 +59,70 @@ class MockLifePay:
         self.journal = Journal()
         self._tasks: set[asyncio.Task[None]] = set()
         self._session: aiohttp.ClientSession | None = None
-        self._changed = asyncio.Condition()
+        self._due: list[tuple[float, int, tuple[Document, ...]]] = []
+        """A heap of (when, order, documents) the printers still have to print."""
+        self._order = itertools.count()
+        self._timer: asyncio.Handle | None = None
+        self._timer_when = 0.0
+        self._waiters: list[asyncio.Future[None]] = []
+        self.changes = ChangeFeed()
+        """What the live console watches; touched on every change a person could see."""
 
     async def start(self) -> None:
+        self.changes.reopen()
         if self._session is None:
             self._session = aiohttp.ClientSession()
 
     async def close(self) -> None:
-        await self._cancel_tasks()
+        self.changes.close()
+        await self._cancel_work()
         if self._session is not None:
             await self._session.close()
             self._session = None
 
     async def reset(self) -> None:
         """Forget documents, faults and the journal; restore accounts and settings."""
-        await self._cancel_tasks()
+        await self._cancel_work()
         self.backend.reset()
         self.faults.clear()
         self.journal.clear()
         for setting in fields(Settings):
             initial = getattr(self._initial_settings, setting.name)
             setattr(self.settings, setting.name, copy.deepcopy(initial))
+        self.changes.touch()
 
-    async def _cancel_tasks(self) -> None:
+    async def _cancel_work(self) -> None:
+        self._due.clear()
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
         tasks = list(self._tasks)
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
         self._tasks.clear()
+        self._notify()
 
     def _spawn(self, coroutine: Coroutine[Any, Any, None]) -> None:
         task = asyncio.get_running_loop().create_task(coroutine)
         self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        task.add_done_callback(self._task_done)
+
+    def _task_done(self, task: asyncio.Task[None]) -> None:
+        self._tasks.discard(task)
+        self._notify()
+
+    def _notify(self) -> None:
+        """Wake :meth:`wait_for` and :meth:`wait_until_idle`."""
+        waiters, self._waiters = self._waiters, []
+        for waiter in waiters:
+            if not waiter.done():
+                waiter.set_result(None)
 
     @property
     def busy(self) -> bool:
         """Whether documents are being processed or notifications delivered."""
-        return any(not task.done() for task in self._tasks)
+        return bool(self._due) or any(not task.done() for task in self._tasks)
 
     # --- the endpoint -------------------------------------------------------------------
 
@@ -99,25 +133,52 @@ class MockLifePay:
         """Answer a request to the endpoint of ``kind``; a new document prints later."""
         answer = self.backend.create(body, kind)
         if answer.created and answer.document is not None:
-            self._spawn(self._process_later(answer.document))
+            self._print_later((answer.document,))
             if len(self.backend.documents) > self.settings.max_documents > 0:
                 self.backend.trim(self.settings.max_documents)
         return answer
 
-    async def _process_later(self, *documents: Document) -> None:
+    def _print_later(self, documents: tuple[Document, ...]) -> None:
         """Print ``documents`` in order after the processing delay, as one printer does."""
-        await asyncio.sleep(self.settings.processing_delay)
-        for document in documents:
-            if self.backend.process(document):
-                await self._status_changed(document)
+        loop = asyncio.get_running_loop()
+        delay = self.settings.processing_delay
+        when = loop.time() + delay
+        heapq.heappush(self._due, (when, next(self._order), documents))
+        self._arm(loop, when, now=delay <= 0)
 
-    async def _status_changed(self, document: Document) -> None:
-        async with self._changed:
-            self._changed.notify_all()
+    def _arm(self, loop: asyncio.AbstractEventLoop, when: float, *, now: bool) -> None:
+        """Make the timer fire by ``when`` (at once when ``now``)."""
+        if self._timer is not None:
+            if self._timer_when <= when:
+                return
+            self._timer.cancel()
+        self._timer_when = when
+        # call_soon, not call_at(now): a timer due "now" never fires while the clock is frozen
+        # (tests freeze it), since the loop only runs timers due before now plus its resolution.
+        self._timer = (
+            loop.call_soon(self._print_due) if now else loop.call_at(when, self._print_due)
+        )
+
+    def _print_due(self) -> None:
+        """Print everything that is due, then wait for the next."""
+        self._timer = None
+        loop = asyncio.get_running_loop()
+        now = loop.time()
+        while self._due and self._due[0][0] <= now:
+            _when, _order, documents = heapq.heappop(self._due)
+            for document in documents:
+                if self.backend.process(document):
+                    self._status_changed(document)
+        if self._due:
+            self._arm(loop, self._due[0][0], now=False)
+        self._notify()
+
+    def _status_changed(self, document: Document) -> None:
+        self.changes.touch()
         if document.callback_url:
             # The word is chosen when the status changes; retries repeat the same notification.
             word = self.settings.status_word(document.status)
-            notification = notification_view(document, word)
+            notification = notification_json(document, word)
             self._spawn(self._deliver(document, document.status, word, notification))
 
     # --- printers -----------------------------------------------------------------------
@@ -125,20 +186,22 @@ class MockLifePay:
     def set_printer_state(self, printer: Printer, state: PrinterState) -> None:
         """Change a printer's state; a printer back online prints what it owes."""
         self.backend.set_printer_state(printer, state)
+        self.changes.touch()
         if printer.state is PrinterState.ONLINE:
             # In the order they came: a shift opening waiting behind a Z-report must follow it.
             waiting = self.backend.waiting_documents(printer.serial)
             if waiting:
-                self._spawn(self._process_later(*waiting))
+                self._print_later(tuple(waiting))
 
     def set_printer_error(self, printer: Printer, message: str | None) -> None:
         """Make every document the printer processes fail with ``message`` (``None`` clears)."""
         printer.error_message = message or None
+        self.changes.touch()
 
     # --- callbacks ----------------------------------------------------------------------
 
     async def _deliver(
-        self, document: Document, status: DocumentStatus, word: str, notification: dict[str, Any]
+        self, document: Document, status: DocumentStatus, word: str, notification: str
     ) -> None:
         """Send one notification; retry on anything but HTTP 200, as LifePay does."""
         assert document.callback_url is not None  # noqa: S101 - checked by the caller
@@ -146,30 +209,27 @@ class MockLifePay:
         for attempt_number in range(1, len(delays) + 2):
             attempt = await self._send_once(document.callback_url, status, word, notification)
             attempt.attempt = attempt_number
-            document.callbacks.append(attempt)
-            async with self._changed:
-                self._changed.notify_all()
+            document.add_attempt(attempt)
+            self.changes.touch()
+            self._notify()
             if attempt.delivered or attempt_number > len(delays):
                 return
             await asyncio.sleep(delays[attempt_number - 1])
 
     async def _send_once(
-        self, url: str, status: DocumentStatus, word: str, notification: dict[str, Any]
+        self, url: str, status: DocumentStatus, word: str, notification: str
     ) -> CallbackAttempt:
         encoding = self.settings.callback_encoding
-        body, content_type = encode_callback(notification, encoding)
-        attempt = CallbackAttempt(
-            status=status,
-            attempt=0,
-            sent_at=self.backend.clock(),
-            encoding=encoding.value,
-            status_word=word,
-        )
-        await self.start()
-        assert self._session is not None  # noqa: S101 - start() made it
+        body, content_type = encode_callback_text(notification, encoding)
+        attempt = CallbackAttempt(status, 0, self.backend.clock(), encoding.value, word)
+        session = self._session
+        if session is None:
+            await self.start()
+            session = self._session
+            assert session is not None  # noqa: S101 - start() made it
         try:
             async with asyncio.timeout(self.settings.callback_timeout):
-                async with self._session.post(
+                async with session.post(
                     url, data=body, headers={"Content-Type": content_type}
                 ) as response:
                     attempt.http_status = response.status
@@ -189,14 +249,19 @@ class MockLifePay:
 
     # --- waiting (for tests and tools) --------------------------------------------------
 
+    async def _changed(self) -> None:
+        waiter = asyncio.get_running_loop().create_future()
+        self._waiters.append(waiter)
+        await waiter
+
     async def wait_for(self, predicate: Callable[[], bool], timeout: float = 10.0) -> None:
         """Wait until ``predicate()`` is true, re-checking after every change."""
-        async with asyncio.timeout(timeout), self._changed:
-            await self._changed.wait_for(predicate)
+        async with asyncio.timeout(timeout):
+            while not predicate():
+                await self._changed()
 
     async def wait_until_idle(self, timeout: float = 10.0) -> None:
         """Wait until no document is being processed and no notification is in flight."""
         async with asyncio.timeout(timeout):
-            # A finished task may still be in the set until its done-callback runs: skip it.
-            while pending := [task for task in self._tasks if not task.done()]:
-                await asyncio.wait(pending)
+            while self.busy:
+                await self._changed()

@@ -8,17 +8,20 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from typing import Any, Final
 
 from aiohttp import web
+from aiohttp.typedefs import Middleware
 
 from . import messages as msg
 from .backend import Answer
+from .console import console_page, stream_events
 from .control import PrinterPatch
 from .faults import Fault, FaultKind
 from .models import DocumentType
-from .page import render_index, render_report
+from .openapi import build_spec
+from .page import render_report
 from .runtime import MockLifePay
 from .views import accounts_view, document_view, printer_view
 
@@ -34,6 +37,8 @@ ENDPOINTS: Final[dict[str, DocumentType]] = {
 MAX_BODY_BYTES: Final = 1024 * 1024
 # What LifePay's PHP stack sends, spelled exactly so: one public Ruby client refuses anything else.
 LIFEPAY_CONTENT_TYPE: Final = "application/json; charset=UTF-8"
+# Set on a request whose answer a fault made (its kind): not LifePay's answer, by design.
+FAULT_KEY: Final = "mock_lifepay.fault"
 
 _GATEWAY_PAGE: Final = (
     "<html><head><title>{status} {reason}</title></head><body>"
@@ -78,16 +83,24 @@ async def create_document(request: web.Request) -> web.StreamResponse:
     # The label as sent (None when absent): the body is read as JSON whatever it says.
     entry.content_type_header = request.headers.get("Content-Type")
     fault = mock.faults.take()
-    answer: Answer | None = None
-    if fault is None or fault.reaches_backend:
-        answer = mock.create(body, kind)
+    if fault is None:
+        # The usual case, kept short: it is most of what the mock does under load.
+        made = mock.create(body, kind)
+        entry.http_status = 200
+        entry.response = made.envelope()
+        entry.duration_ms = round((time.monotonic() - started) * 1000, 3)
+        mock.changes.touch()
+        return _lifepay(made.text())
+    request[FAULT_KEY] = fault.kind
+    answer = mock.create(body, kind) if fault.reaches_backend else None
     response = await _respond(request, fault, answer)
-    entry.fault = fault.kind.value if fault else None
+    entry.fault = fault.kind.value
     entry.http_status = response.status if response is not None else None
     entry.response = answer.envelope() if answer is not None and response is not None else None
-    if fault is not None and fault.kind is FaultKind.CODE:
+    if fault.kind is FaultKind.CODE:
         entry.response = _forced_envelope(fault.code)
     entry.duration_ms = round((time.monotonic() - started) * 1000, 3)
+    mock.changes.touch()
     if response is None:
         # Drop the connection: no status line, no body.
         assert request.transport is not None  # noqa: S101 - a live request has one
@@ -103,11 +116,8 @@ def _forced_envelope(code: int) -> dict[str, Any]:
 
 
 async def _respond(
-    request: web.Request, fault: Fault | None, answer: Answer | None
+    request: web.Request, fault: Fault, answer: Answer | None
 ) -> web.Response | None:
-    if fault is None:
-        assert answer is not None  # noqa: S101 - no fault means the backend answered
-        return _envelope(answer.envelope())
     match fault.kind:
         case FaultKind.DELAY:
             await asyncio.sleep(fault.seconds)
@@ -281,16 +291,24 @@ async def patch_settings(request: web.Request) -> web.Response:
     return _json(settings.to_dict())
 
 
+async def openapi(request: web.Request) -> web.Response:
+    return _json(build_spec(str(request.url.origin())))
+
+
 async def reset(request: web.Request) -> web.Response:
     await request.app[MOCK_KEY].reset()
     return web.Response(status=204)
 
 
-# --- the web page ---------------------------------------------------------------------------
+# --- the pages ----------------------------------------------------------------------------
 
 
-async def index(request: web.Request) -> web.Response:
-    return web.Response(text=render_index(request.app[MOCK_KEY]), content_type="text/html")
+async def index(_request: web.Request) -> web.Response:
+    return web.Response(text=console_page(), content_type="text/html")
+
+
+async def events(request: web.Request) -> web.StreamResponse:
+    return await stream_events(request, request.app[MOCK_KEY])
 
 
 async def report_page(request: web.Request) -> web.Response:
@@ -303,9 +321,23 @@ async def report_page(request: web.Request) -> web.Response:
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
-def create_app(mock: MockLifePay) -> web.Application:
-    """The aiohttp application serving ``mock``; starting it starts the mock."""
-    app = web.Application(client_max_size=MAX_BODY_BYTES)
+def _touching(handler: Handler) -> Handler:
+    """A control-API handler whose change the live console must see."""
+
+    async def touched(request: web.Request) -> web.StreamResponse:
+        response = await handler(request)
+        request.app[MOCK_KEY].changes.touch()
+        return response
+
+    return touched
+
+
+def create_app(mock: MockLifePay, middlewares: Sequence[Middleware] = ()) -> web.Application:
+    """The aiohttp application serving ``mock``; starting it starts the mock.
+
+    ``middlewares`` wrap every handler (the test suite checks answers against the spec so).
+    """
+    app = web.Application(client_max_size=MAX_BODY_BYTES, middlewares=middlewares)
     app[MOCK_KEY] = mock
 
     async def mock_running(_app: web.Application) -> AsyncIterator[None]:
@@ -314,24 +346,32 @@ def create_app(mock: MockLifePay) -> web.Application:
         await mock.close()
 
     app.cleanup_ctx.append(mock_running)
+
+    async def end_event_streams(_app: web.Application) -> None:
+        mock.changes.close()  # before aiohttp waits for open connections to finish
+
+    # aiosignal 1.4's annotations do not match aiohttp 3.11's signal type; the call is right.
+    app.on_shutdown.append(end_event_streams)  # type: ignore[arg-type]
     routes: list[tuple[str, str, Handler]] = [
         *(("POST", path, create_document) for path in ENDPOINTS),
         ("GET", "/_mock/accounts", list_accounts),
-        ("PATCH", "/_mock/companies/{company_id}", patch_company),
-        ("PATCH", "/_mock/logins/{login}", patch_login),
+        ("PATCH", "/_mock/companies/{company_id}", _touching(patch_company)),
+        ("PATCH", "/_mock/logins/{login}", _touching(patch_login)),
         ("GET", "/_mock/printers", list_printers),
         ("GET", "/_mock/printers/{serial}", get_printer),
-        ("PATCH", "/_mock/printers/{serial}", patch_printer),
+        ("PATCH", "/_mock/printers/{serial}", _touching(patch_printer)),
         ("GET", "/_mock/documents", list_documents),
         ("GET", "/_mock/documents/{uuid}", get_document),
         ("GET", "/_mock/journal", get_journal),
-        ("DELETE", "/_mock/journal", clear_journal),
+        ("DELETE", "/_mock/journal", _touching(clear_journal)),
         ("GET", "/_mock/faults", list_faults),
-        ("POST", "/_mock/faults", add_faults),
-        ("DELETE", "/_mock/faults", clear_faults),
+        ("POST", "/_mock/faults", _touching(add_faults)),
+        ("DELETE", "/_mock/faults", _touching(clear_faults)),
         ("GET", "/_mock/settings", get_settings),
-        ("PATCH", "/_mock/settings", patch_settings),
+        ("PATCH", "/_mock/settings", _touching(patch_settings)),
         ("POST", "/_mock/reset", reset),
+        ("GET", "/_mock/openapi.json", openapi),
+        ("GET", "/_mock/events", events),
         ("GET", "/", index),
         ("GET", "/reports/{uuid}", report_page),
     ]
@@ -343,10 +383,18 @@ def create_app(mock: MockLifePay) -> web.Application:
 class MockServer:
     """Serves a :class:`MockLifePay` on a host and port (0 picks a free port)."""
 
-    def __init__(self, mock: MockLifePay, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(
+        self,
+        mock: MockLifePay,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        *,
+        middlewares: Sequence[Middleware] = (),
+    ) -> None:
         self.mock = mock
         self.host = host
         self.port = port
+        self.middlewares = middlewares
         self._runner: web.AppRunner | None = None
 
     @property
@@ -356,7 +404,8 @@ class MockServer:
         return f"http://{host}:{self.port}"
 
     async def start(self) -> None:
-        self._runner = web.AppRunner(create_app(self.mock), access_log=None)
+        app = create_app(self.mock, self.middlewares)
+        self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.host, self.port)
         await site.start()
@@ -377,4 +426,13 @@ class MockServer:
         await self.close()
 
 
-__all__ = ["ENDPOINT", "ENDPOINTS", "LIFEPAY_CONTENT_TYPE", "MOCK_KEY", "MockServer", "create_app"]
+__all__ = [
+    "ENDPOINT",
+    "ENDPOINTS",
+    "FAULT_KEY",
+    "LIFEPAY_CONTENT_TYPE",
+    "MOCK_KEY",
+    "Middleware",
+    "MockServer",
+    "create_app",
+]

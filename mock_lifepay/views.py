@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
+import json
 from datetime import datetime
 from typing import Any
 
@@ -72,12 +72,23 @@ def accounts_view(world: World) -> list[dict[str, Any]]:
 
 
 def report_view(report: Report) -> dict[str, Any]:
-    data = asdict(report)
-    data["type"] = report.type.value
-    data["shift_opened_at"] = report.shift_opened_at.isoformat()
-    data["shift_closed_at"] = _iso(report.shift_closed_at)
-    data["printed_at"] = report.printed_at.isoformat()
-    return data
+    header = report.header
+    return {
+        "type": report.type.value,
+        "serial": header.serial,
+        "model": header.model,
+        "company_name": header.company_name,
+        "inn": header.inn,
+        "address": header.address,
+        "shift_number": report.shift_number,
+        "shift_opened_at": report.shift_opened_at.isoformat(),
+        "shift_closed_at": _iso(report.shift_closed_at),
+        "printed_at": report.printed_at.isoformat(),
+        "fiscal_document_number": report.fiscal_document_number,
+        "cashier_name": report.cashier_name,
+        "cashier_inn": report.cashier_inn,
+        **report.totals,
+    }
 
 
 def attempt_view(attempt: CallbackAttempt) -> dict[str, Any]:
@@ -134,3 +145,23 @@ def notification_view(document: Document, status_word: str | None = None) -> dic
         "updated_at": document.updated_at.isoformat(),
         "callback_data": document.callback_data,
     }
+
+
+_JSON = json.JSONEncoder(ensure_ascii=False)
+
+
+def notification_json(document: Document, status_word: str | None = None) -> str:
+    """:func:`notification_view` as JSON text, written directly: built once per status change.
+
+    The same text ``json.dumps(notification_view(...), ensure_ascii=False)`` gives.
+    """
+    text = _JSON.encode
+    return (
+        f'{{"uuid": "{document.uuid}", "ext_id": {text(document.ext_id)}, '
+        f'"type": "{document.type.value}", '
+        f'"status": {text(status_word or document.status.value)}, '
+        f'"message": {text(document.message)}, "target_serial": {text(document.printer_serial)}, '
+        f'"created_at": "{document.created_at.isoformat()}", '
+        f'"updated_at": "{document.updated_at.isoformat()}", '
+        f'"callback_data": {document.callback_data_json}}}'
+    )

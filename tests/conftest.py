@@ -17,6 +17,7 @@ from aiohttp import web
 
 from custom_components.lifepay.api import CallbackNotification, LifePayClient, parse_callback
 from mock_lifepay.seed import DEMO
+from tests.spec_check import SpecRecorder, schema_errors
 
 if TYPE_CHECKING:
     from mock_lifepay.pytest_plugin import MockHandle
@@ -27,6 +28,23 @@ pytest_plugins = ["mock_lifepay.pytest_plugin"]
 @pytest.fixture(autouse=True)
 def _loopback_sockets(socket_enabled: None) -> None:
     """pytest-homeassistant-custom-component blocks sockets; the tests talk to 127.0.0.1."""
+
+
+@pytest.fixture
+def spec_recorder() -> SpecRecorder:
+    return SpecRecorder()
+
+
+@pytest.fixture
+async def lifepay_mock(spec_recorder: SpecRecorder) -> AsyncIterator[MockHandle]:
+    """The plugin's mock, with every answer it gives checked against its OpenAPI document."""
+    # Imported here: pytest must load the plugin (pytest_plugins below) before anyone imports it.
+    from mock_lifepay.pytest_plugin import serve_mock  # noqa: PLC0415
+
+    async with serve_mock(middlewares=[spec_recorder.middleware]) as handle:
+        yield handle
+    problems = spec_recorder.problems()
+    assert not problems, "the mock answered off its OpenAPI spec:\n" + "\n".join(problems)
 
 
 SECRETS_NEVER_LOGGED = (DEMO.apikey, DEMO.no_cloud_apikey)
@@ -133,6 +151,8 @@ def decode_callback(content_type: str, body: bytes) -> dict[str, Any]:
         assert mime == "application/json", content_type
         document = json.loads(body)["data"]
     assert isinstance(document, dict)
+    # The spec's webhook says what a callback carries: hold every callback the tests get to it.
+    assert not schema_errors(document, {"$ref": "#/components/schemas/Notification"}), document
     return document
 
 

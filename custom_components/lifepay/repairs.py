@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import TYPE_CHECKING, Any
 
 import voluptuous as vol
@@ -88,21 +89,19 @@ def _error_key(error: LifePayError) -> str:
             return "refused"
 
 
-class CheckAgainFix(_LifePayFix):
-    """Cloud fiscalization is switched on in LifePay's cabinet: check it, then close the issue."""
+class _SubmitFix(_LifePayFix):
+    """A fix with nothing to fill in: Submit does it, or says why it could not."""
 
     async def async_step_confirm(self, user_input: dict[str, Any] | None = None) -> FlowResult:
         errors: dict[str, str] = {}
         placeholders = {**self._placeholders(), "message": ""}
         if user_input is not None and (account := self._account()) is not None:
             try:
-                await account.client.create_x_report(test=True)
-            except LifePayValidationError:
-                pass  # printing is allowed; the account merely has no active printer right now
+                await self._apply(account)
             except LifePayError as err:
                 errors["base"] = _error_key(err)
                 placeholders["message"] = lifepay_words(err) or ""
-            if not errors:
+            else:
                 return self._done()
         return self.async_show_form(
             step_id="confirm",
@@ -110,6 +109,18 @@ class CheckAgainFix(_LifePayFix):
             errors=errors,
             description_placeholders=placeholders,
         )
+
+    async def _apply(self, account: LifePayAccount) -> None:
+        raise NotImplementedError
+
+
+class CheckAgainFix(_SubmitFix):
+    """Cloud fiscalization is switched on in LifePay's cabinet: check it, then close the issue."""
+
+    async def _apply(self, account: LifePayAccount) -> None:
+        # A data error means printing is allowed; the account has no active printer right now.
+        with contextlib.suppress(LifePayValidationError):
+            await account.client.create_x_report(test=True)
 
 
 class ChangePrinterFix(_LifePayFix):
@@ -156,32 +167,14 @@ class ChangePrinterFix(_LifePayFix):
         )
 
 
-class SendAgainFix(_LifePayFix):
+class SendAgainFix(_SubmitFix):
     """LifePay never answered: send the same documents again (same ext_id: nothing doubles)."""
 
-    async def async_step_confirm(self, user_input: dict[str, Any] | None = None) -> FlowResult:
-        account = self._account()
-        if account is None:
-            return self.async_abort(reason="account_not_loaded")
-        errors: dict[str, str] = {}
-        placeholders = {**self._placeholders(), "message": ""}
-        if user_input is not None:
-            given_up = [
-                job
-                for job in account.jobs.jobs.values()
-                if job.printer_id == self.subentry_id and job.status is JobStatus.FAILED
-            ]
-            for job in given_up:
-                try:
-                    await account.queue.async_send_again(job)
-                except LifePayError as err:
-                    errors["base"] = _error_key(err)
-                    placeholders["message"] = lifepay_words(err) or ""
-            if not errors:
-                return self._done()
-        return self.async_show_form(
-            step_id="confirm",
-            data_schema=vol.Schema({}),
-            errors=errors,
-            description_placeholders=placeholders,
-        )
+    async def _apply(self, account: LifePayAccount) -> None:
+        given_up = [
+            job
+            for job in account.jobs.jobs.values()
+            if job.printer_id == self.subentry_id and job.status is JobStatus.FAILED
+        ]
+        for job in given_up:
+            await account.queue.async_send_again(job)

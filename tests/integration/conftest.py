@@ -124,3 +124,10 @@ def save_jobs(
 async def press(hass: HomeAssistant, entity_id: str = "button.till_1_print_x_report") -> None:
     """Press a Print X-report button, as a person would."""
     await hass.services.async_call("button", "press", {"entity_id": entity_id}, blocking=True)
+
+
+async def set_up_with(hass: HomeAssistant, entry: MockConfigEntry, **options: Any) -> None:
+    """Set the account up with these options (Home Assistant reachable: ask for ha_url)."""
+    hass.config_entries.async_update_entry(entry, options=options)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()

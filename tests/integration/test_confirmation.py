@@ -11,11 +11,11 @@ from homeassistant.core import HomeAssistant
 from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.lifepay.const import CONF_CONFIRM_HOURS, DOMAIN
+from custom_components.lifepay.const import DOMAIN
 from mock_lifepay.models import PrinterState
 from mock_lifepay.views import notification_view
 
-from .conftest import WEBHOOK_ID, press, printer_id_of, save_jobs, settle
+from .conftest import WEBHOOK_ID, press, printer_id_of, save_jobs, set_up_with, settle
 from .test_queue import advance
 
 if TYPE_CHECKING:
@@ -116,8 +116,7 @@ async def test_the_window_is_an_option(
     ha_url: str,
     freezer: FrozenDateTimeFactory,
 ) -> None:
-    hass.config_entries.async_update_entry(mock_entry, options={CONF_CONFIRM_HOURS: 1})
-    assert await hass.config_entries.async_setup(mock_entry.entry_id)
+    await set_up_with(hass, mock_entry, confirm_hours=1)
     unreachable_callbacks(mock_entry, lifepay_mock)
     await press(hass)
     await advance(hass, freezer, lifepay_mock, minutes=61)

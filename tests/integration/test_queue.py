@@ -17,7 +17,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry, async_
 from custom_components.lifepay.const import CONF_CONFIRM_HOURS, CONF_GIVE_UP_MINUTES, DOMAIN
 from mock_lifepay.faults import Fault, FaultKind
 
-from .conftest import press, printer_id_of, save_jobs, settle
+from .conftest import press, printer_id_of, save_jobs, set_up_with, settle
 
 if TYPE_CHECKING:
     from mock_lifepay.pytest_plugin import MockHandle
@@ -34,6 +34,14 @@ async def advance(
     async_fire_time_changed(hass)
     await hass.async_block_till_done(wait_background_tasks=True)
     await settle(hass, lifepay_mock)
+
+
+async def run_until_given_up(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, lifepay_mock: MockHandle
+) -> None:
+    """LifePay's schedule past a 10-minute give-up window: tries at 0, 1, 4 and 9 minutes."""
+    for minutes in (1, 3, 5, 60):
+        await advance(hass, freezer, lifepay_mock, minutes=minutes)
 
 
 def sent_ext_ids(lifepay_mock: MockHandle) -> list[str]:
@@ -140,8 +148,7 @@ async def test_gives_up_after_the_window(
     freezer: FrozenDateTimeFactory,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    hass.config_entries.async_update_entry(mock_entry, options={CONF_GIVE_UP_MINUTES: 10})
-    assert await hass.config_entries.async_setup(mock_entry.entry_id)
+    await set_up_with(hass, mock_entry, give_up_minutes=10)
     lifepay_mock.mock.faults.add(Fault(FaultKind.HTTP_STATUS, status=503, times=100))
     await press(hass)
     for minutes in (1, 3):
@@ -356,15 +363,13 @@ async def test_a_press_after_a_give_up_sends_the_given_up_report(
     freezer: FrozenDateTimeFactory,
 ) -> None:
     """LifePay may have had it after all: the same ext_id, so it never prints twice."""
-    hass.config_entries.async_update_entry(mock_entry, options={CONF_GIVE_UP_MINUTES: 10})
-    assert await hass.config_entries.async_setup(mock_entry.entry_id)
+    await set_up_with(hass, mock_entry, give_up_minutes=10)
     # The gateway fails after LifePay made the document, every time.
     lifepay_mock.mock.faults.add(Fault(FaultKind.HTTP_STATUS, status=504, times=4, process=True))
     lifepay_mock.mock.settings.callback_retry_delays = ()
     mock_entry.runtime_data.queue.callback_url = None  # and no callback reaches us
     await press(hass)
-    for minutes in (1, 3, 5, 60):
-        await advance(hass, freezer, lifepay_mock, minutes=minutes)
+    await run_until_given_up(hass, freezer, lifepay_mock)
     assert hass.states.get(STATUS).state == "failed"
     given_up = hass.states.get(STATUS).attributes["ext_id"]
 

@@ -12,12 +12,12 @@ from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import issue_registry as ir
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.lifepay.const import CONF_GIVE_UP_MINUTES, CONF_LOGIN, CONF_SERIAL, DOMAIN
+from custom_components.lifepay.const import CONF_LOGIN, CONF_SERIAL, DOMAIN
 from custom_components.lifepay.repairs import async_create_fix_flow
 from mock_lifepay.faults import Fault, FaultKind
 
-from .conftest import press, printer_id_of, settle
-from .test_queue import advance
+from .conftest import press, printer_id_of, set_up_with, settle
+from .test_queue import run_until_given_up
 
 if TYPE_CHECKING:
     from mock_lifepay.pytest_plugin import MockHandle
@@ -95,12 +95,10 @@ async def test_a_give_up_raises_an_issue_whose_fix_sends_it_again(
     ha_url: str,
     freezer: FrozenDateTimeFactory,
 ) -> None:
-    hass.config_entries.async_update_entry(mock_entry, options={CONF_GIVE_UP_MINUTES: 10})
-    assert await hass.config_entries.async_setup(mock_entry.entry_id)
+    await set_up_with(hass, mock_entry, give_up_minutes=10)
     lifepay_mock.mock.faults.add(Fault(FaultKind.HTTP_STATUS, status=503, times=4))
     await press(hass)
-    for minutes in (1, 3, 5, 60):
-        await advance(hass, freezer, lifepay_mock, minutes=minutes)
+    await run_until_given_up(hass, freezer, lifepay_mock)
     assert hass.states.get("sensor.till_1_x_report_status").state == "failed"
     issue_id = f"gave_up_{printer_id_of(mock_entry, lifepay_mock.demo.printers[0])}"
     issue = ir.async_get(hass).async_get_issue(DOMAIN, issue_id)

@@ -10,6 +10,7 @@ from mock_lifepay import DEMO, DocumentStatus, PrinterState
 from mock_lifepay import messages as msg
 from mock_lifepay.backend import Backend
 from mock_lifepay.seed import build_world
+from mock_lifepay.views import notification_json, notification_view
 
 
 def create(backend: Backend, **fields: object) -> str:
@@ -103,3 +104,34 @@ def test_trim_forgets_oldest_finished_documents_but_not_their_ext_ids() -> None:
     assert list(backend.documents) == [uuids[3], uuids[4]]
     assert create(backend, ext_id="e0") == uuids[0]  # still idempotent
     assert len(backend.documents) == 2
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {},
+        {"ext_id": 'кавычки "и" \\ слэш', "callback_data": "Касса №1"},
+        {"ext_id": "e1", "callback_data": {"n": [1, 2.5, None, True], "т": {"x": "\u2028"}}},
+        {"callback_data": ["a", {"b": "</script>"}]},
+    ],
+)
+def test_notification_text_is_the_views_json(fields: dict[str, object]) -> None:
+    # The runtime writes the callback's JSON by hand, for speed: it must be json.dumps's text.
+    backend = Backend()
+    document = backend.documents[create(backend, **fields)]
+    backend.process(document)
+    for word in (None, "success", 'с "кавычками"'):
+        text = notification_json(document, word)
+        assert text == json.dumps(notification_view(document, word), ensure_ascii=False)
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [{}, {"test": 1}, {"target_serial": "123"}, {"login": "70000000000"}, {"ext_id": "x" * 60}],
+)
+def test_answer_text_is_the_envelopes_json(fields: dict[str, object]) -> None:
+    # The endpoint writes the usual answer by hand, for speed: it must be json.dumps's text.
+    backend = Backend()
+    payload = {"apikey": DEMO.apikey, "login": DEMO.admin_login} | fields
+    answer = backend.create_x_report(json.dumps(payload).encode())
+    assert answer.text() == json.dumps(answer.envelope(), ensure_ascii=False)
