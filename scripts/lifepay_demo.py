@@ -551,7 +551,8 @@ def banner(ha_url: str, mock_url: str, config: Path) -> str:
 LifePay demo is running.
   Home Assistant:   {ha_url}/{DASHBOARD}/printers   (no password from this machine)
   LifePay mock:     {mock_url}/   (its console: printers, shifts, documents, printed reports)
-  Mock control API: {mock_url}/_mock/printers   e.g. take a printer offline, close its shift:
+  Mock control API: {mock_url}/_mock/printers   (every route: {mock_url}/_mock/openapi.json)
+    e.g. take a printer offline, close its shift:
     curl -X PATCH {mock_url}/_mock/printers/{serial} -d '{{"state": "offline"}}'
     curl -X PATCH {mock_url}/_mock/printers/{serial} -d '{{"shift": "closed"}}'
   Add an account by hand: Settings > Devices & services > Add integration > LifePay,
