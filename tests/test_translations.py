@@ -78,3 +78,27 @@ def test_every_status_and_problem_has_words() -> None:
             assert set(states) == {status.value for status in JobStatus}
         for problem in Problem:
             assert f"problem_{problem.value}" in language["exceptions"]
+
+
+def test_the_blueprint_offers_printers_not_accounts() -> None:
+    """Its device filter names the printers' models as the integration writes them, in both
+    languages; the account's model is not among them."""
+    import yaml  # noqa: PLC0415 - only this test reads YAML
+
+    class BlueprintLoader(yaml.SafeLoader):
+        pass
+
+    BlueprintLoader.add_constructor("!input", lambda loader, node: loader.construct_scalar(node))
+    blueprint = Path(__file__).resolve().parents[1] / "blueprints/automation/lifepay/shop_day.yaml"
+    document = yaml.load(blueprint.read_text(), Loader=BlueprintLoader)  # noqa: S506 - SafeLoader
+    filters = document["blueprint"]["input"]["printer"]["selector"]["device"]["filter"]
+    assert {f["integration"] for f in filters} == {"lifepay"}
+    printer_models = {
+        language["device"][key]["name"]
+        for language in (EN, RU)
+        for key in ("model_printer", "model_any_printer")
+    }
+    assert {f["model"] for f in filters} == printer_models
+    assert not {EN["device"]["model_account"]["name"], RU["device"]["model_account"]["name"]} & {
+        f["model"] for f in filters
+    }

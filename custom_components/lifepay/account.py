@@ -9,6 +9,7 @@ from typing import Any
 from homeassistant.config_entries import ConfigEntry, ConfigSubentry
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers import entity_registry as er
 
 from . import issues, texts
 from .api import (
@@ -175,6 +176,10 @@ class LifePayAccount:
     ) -> dict[str, Any]:
         return {
             "device_id": self.device_id(job.printer_id),
+            # The printer's sensor for this kind of document: the logbook links to it.
+            "entity_id": er.async_get(self.hass).async_get_entity_id(
+                "sensor", DOMAIN, f"{job.printer_id}_{job.kind.value}_status"
+            ),
             "printer": printer.name if printer else None,
             "serial": job.target_serial,
             "kind": job.kind.value,
@@ -216,6 +221,7 @@ class LifePayAccount:
             "printer": printer.name,
             "serial": printer.serial or "",
             "ext_id": job.ext_id if job else "",
+            "document": texts.document(self.hass, job.kind) if job else "",
         }
         issues.async_raise(self.hass, issue, self.entry, placeholders, printer.subentry_id)
 

@@ -116,7 +116,9 @@ def _flatten(user_input: Mapping[str, Any]) -> dict[str, Any]:
     return data
 
 
-def _account_schema(defaults: Mapping[str, Any]) -> vol.Schema:
+def _account_schema(defaults: Mapping[str, Any], *, show_url: bool = False) -> vol.Schema:
+    """``show_url``: open the Advanced section, so that an error about the address is seen
+    next to its field."""
     return vol.Schema(
         {
             vol.Optional(CONF_NAME, default=defaults.get(CONF_NAME, "")): str,
@@ -126,7 +128,7 @@ def _account_schema(defaults: Mapping[str, Any]) -> vol.Schema:
                 vol.Schema(
                     {vol.Required(CONF_URL, default=defaults.get(CONF_URL, DEFAULT_BASE_URL)): URL}
                 ),
-                {"collapsed": True},
+                {"collapsed": not show_url},
             ),
         }
     )
@@ -165,6 +167,9 @@ async def async_check_printer(
     except LifePayValidationError as err:
         field = CONF_SERIAL if serial else "base"
         return {field: "printer_rejected"}, lifepay_words(err) or ""
+    except LifePayAccessDeniedError as err:
+        # The account itself passed its check: it is this printer the login may not use.
+        return {"base": "printer_access_denied"}, lifepay_words(err) or ""
     except LifePayError as err:
         return {"base": _error_key(err)}, lifepay_words(err) or ""
     return {}, ""
@@ -217,9 +222,10 @@ class LifePayConfigFlow(ConfigFlow, domain=DOMAIN):
                 data[CONF_WEBHOOK_ID] = webhook.async_generate_id()
                 self._account, self._title = data, title
                 return await self.async_step_next()
+        schema = _account_schema({}, show_url=errors.get("base") == "invalid_url")
         return self.async_show_form(
             step_id="user",
-            data_schema=self.add_suggested_values_to_schema(_account_schema({}), user_input),
+            data_schema=self.add_suggested_values_to_schema(schema, user_input),
             errors=errors,
         )
 
@@ -285,25 +291,37 @@ class LifePayConfigFlow(ConfigFlow, domain=DOMAIN):
     ) -> ConfigFlowResult:
         entry = self._get_reconfigure_entry()
         errors: dict[str, str] = {}
+        placeholders = {"other": ""}
         if user_input is not None:
             data = {**entry.data, **_flatten(user_input)}
             if user_input.get(CONF_NAME) == _account_title({}, entry.data[CONF_LOGIN]):
                 user_input = {**user_input, CONF_NAME: ""}  # the old login's default follows
             title = _account_title(user_input, data[CONF_LOGIN])
-            if data[CONF_LOGIN] != entry.unique_id:
-                await self.async_set_unique_id(data[CONF_LOGIN], raise_on_progress=False)
-                self._abort_if_unique_id_configured()
-            if title.casefold() in _titles_in_use(self.hass, but=entry.entry_id):
+            holder = next(
+                (
+                    other
+                    for other in self._async_current_entries(include_ignore=False)
+                    if other.unique_id == data[CONF_LOGIN] and other is not entry
+                ),
+                None,
+            )
+            if holder is not None:
+                # An error under the field keeps the other changes; an abort would lose them.
+                errors[CONF_LOGIN] = "login_taken"
+                placeholders["other"] = holder.title
+            elif title.casefold() in _titles_in_use(self.hass, but=entry.entry_id):
                 errors[CONF_NAME] = "name_taken"
             elif not (errors := await _check_account(self.hass, data)):
                 return self.async_update_reload_and_abort(
                     entry, unique_id=data[CONF_LOGIN], title=title, data=data
                 )
         defaults = {**entry.data, CONF_NAME: entry.title}
+        schema = _account_schema(defaults, show_url=errors.get("base") == "invalid_url")
         return self.async_show_form(
             step_id="reconfigure",
-            data_schema=self.add_suggested_values_to_schema(_account_schema(defaults), user_input),
+            data_schema=self.add_suggested_values_to_schema(schema, user_input),
             errors=errors,
+            description_placeholders=placeholders,
         )
 
 
@@ -318,7 +336,8 @@ class LifePayOptionsFlow(OptionsFlow):
                 CONF_CONFIRM_HOURS: (MIN_CONFIRM_HOURS, MAX_CONFIRM_HOURS),
             }
             for key, (low, high) in limits.items():
-                if not low <= user_input[key] <= high:
+                value = user_input[key]
+                if not (low <= value <= high and value == int(value)):
                     errors[key] = f"{key}_out_of_range"
             if not errors:
                 return self.async_create_entry(
@@ -337,6 +356,7 @@ class LifePayOptionsFlow(OptionsFlow):
             step_id="init",
             data_schema=self.add_suggested_values_to_schema(schema, user_input or defaults),
             errors=errors,
+            description_placeholders={"account": self.config_entry.title},
         )
 
 

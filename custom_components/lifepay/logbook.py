@@ -29,6 +29,10 @@ def async_describe_events(
         message = f"{document} — {texts.status(hass, kind, JobStatus(data['status']))}"
         if data.get("outcome") == "failed" and data.get("message"):
             message = f"{message}: {data['message']}"
-        return {"name": data.get("printer") or "LifePay", "message": message}
+        entry = {"name": data.get("printer") or "LifePay", "message": message}
+        if data.get("entity_id"):
+            # The line gets the sensor's icon and opens its history, like Home Assistant's own.
+            entry["entity_id"] = data["entity_id"]
+        return entry
 
     async_describe_event(DOMAIN, EVENT_DOCUMENT, describe)

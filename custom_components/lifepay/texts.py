@@ -77,7 +77,9 @@ def job_message(hass: HomeAssistant, job: PrintJob) -> str:
         text = problem(hass, job.problem, job.problem_details)
         if job.message:  # LifePay said something too (a refusal's reason)
             text = f"{text} {_quoted(hass, job.message)}"
-    elif job.message:
+    elif job.message and job.status is not JobStatus.PROCESSED:
+        # LifePay's reason, in its words (Russian): the only account of what went wrong.
+        # Its word for success ("Документ обработан.") adds nothing to our own "Printed".
         text = job.message
     else:
         text = status(hass, job.kind, job.status)

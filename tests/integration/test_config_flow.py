@@ -265,13 +265,52 @@ async def test_reconfigure_to_a_login_already_set_up(
     hass: HomeAssistant, loaded_entry: MockConfigEntry, lifepay_mock: MockHandle
 ) -> None:
     demo = lifepay_mock.demo
-    MockConfigEntry(domain=DOMAIN, unique_id=demo.shop_login, data={}).add_to_hass(hass)
+    MockConfigEntry(
+        domain=DOMAIN, unique_id=demo.shop_login, data={}, title="Ленина 5"
+    ).add_to_hass(hass)
     result = await loaded_entry.start_reconfigure_flow(hass)
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], account_input(demo.apikey, demo.shop_login, lifepay_mock.url)
     )
-    assert result["type"] is FlowResultType.ABORT
-    assert result["reason"] == "already_configured"
+    # An error under the field, naming the account that has the login: the dialog stays open
+    # with the other changes, where an abort would lose them.
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {CONF_LOGIN: "login_taken"}
+    assert result["description_placeholders"] == {"other": "Ленина 5"}
+    assert loaded_entry.unique_id == demo.admin_login
+
+
+async def test_an_address_error_opens_the_advanced_section(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, lifepay_mock: MockHandle
+) -> None:
+    """The API address lives in a collapsed section: an error about it must show the field."""
+    demo = lifepay_mock.demo
+    for start in (start_user_flow(hass), loaded_entry.start_reconfigure_flow(hass)):
+        result = await start
+        assert result["data_schema"].schema["advanced"].options["collapsed"] is True
+        result = await hass.config_entries.flow.async_configure(
+            result["flow_id"], account_input(demo.apikey, demo.shop_login, "sapi.life-pay.ru")
+        )
+        assert result["errors"] == {"base": "invalid_url"}
+        assert result["data_schema"].schema["advanced"].options["collapsed"] is False
+
+
+async def test_first_printer_of_another_trade_point_says_so(
+    hass: HomeAssistant, lifepay_mock: MockHandle
+) -> None:
+    """The account passed its check: a 6095 now is about the printer, not a blocked login."""
+    demo = lifepay_mock.demo
+    result = await start_user_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], account_input(demo.apikey, demo.shop_login, lifepay_mock.url)
+    )
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"next_step_id": "first_printer"}
+    )
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_SERIAL: demo.printers[1]}
+    )
+    assert result["errors"] == {"base": "printer_access_denied"}
 
 
 async def start_printer_flow(hass: HomeAssistant, entry: MockConfigEntry) -> dict[str, Any]:
@@ -332,7 +371,7 @@ async def test_add_printer_by_serial_and_any_printer(
         (
             "00106304012797",
             Fault(FaultKind.CODE, code=6095),
-            {"base": "access_denied"},
+            {"base": "printer_access_denied"},
             "Доступ запрещен.",
         ),
         ("00106304012797", Fault(FaultKind.CODE, code=6010), {"base": "invalid_auth"}, None),
@@ -403,7 +442,7 @@ async def test_trade_point_login_may_not_add_another_points_printer(
     result = await hass.config_entries.subentries.async_configure(
         result["flow_id"], {CONF_SERIAL: lifepay_mock.demo.printers[1]}
     )
-    assert result["errors"] == {"base": "access_denied"}
+    assert result["errors"] == {"base": "printer_access_denied"}
 
 
 async def test_duplicate_printer_is_an_error_under_the_field(

@@ -185,9 +185,10 @@ async def test_device_triggers_catch_every_outcome(
     await act(hass, "print_x_report")
     await settle(hass, lifepay_mock)
     assert [event.data for event in caught] == [
-        {"type": "z_report_printed", "printer": "Till 1", "message": "Смена закрыта."},
+        # Success in our words; a failure in LifePay's, the only account of what went wrong.
+        {"type": "z_report_printed", "printer": "Till 1", "message": "Printed, shift closed"},
         {"type": "x_report_failed", "printer": "Till 1", "message": "Смена не открыта."},
-        {"type": "x_report_printed", "printer": "Till 1", "message": "Документ обработан."},
+        {"type": "x_report_printed", "printer": "Till 1", "message": "Printed"},
     ]
 
 
@@ -221,10 +222,22 @@ async def test_logbook_says_what_happened_on_which_printer(
     ((domain, event_type, describe),) = described
     assert (domain, event_type) == (DOMAIN, EVENT_DOCUMENT)
     lines = [describe(event) for event in events]
-    assert {"name": "Till 1", "message": "Z-report — Printed, shift closed"} in lines
+    printer_id = printer_id_of(loaded_entry, lifepay_mock.demo.printers[0])
+    registry = er.async_get(hass)
+    z_sensor = registry.async_get_entity_id("sensor", DOMAIN, f"{printer_id}_z_report_status")
+    x_sensor = registry.async_get_entity_id("sensor", DOMAIN, f"{printer_id}_x_report_status")
+    assert z_sensor is not None
+    assert x_sensor is not None
+    # Each line links to the printer's sensor for that document, which gives it an icon too.
+    assert {
+        "name": "Till 1",
+        "message": "Z-report — Printed, shift closed",
+        "entity_id": z_sensor,
+    } in lines
     assert {
         "name": "Till 1",
         "message": "X-report — Printer error: Смена не открыта.",
+        "entity_id": x_sensor,
     } in lines
 
 

@@ -42,7 +42,8 @@ async def test_press_prints_and_the_callback_sets_processed(
     assert state.state == "processed"
     assert state.attributes["uuid"] == document.uuid
     assert state.attributes["ext_id"] == document.ext_id
-    assert state.attributes["message"] == "Документ обработан."
+    assert state.attributes["message"] == "Printed"  # not LifePay's Russian "Документ обработан."
+    assert state.attributes["lifepay_message"] == "Документ обработан."
     assert state.attributes["code"] == 0
     assert [a.http_status for a in document.callbacks] == [200]
     assert hass.states.get(LAST).state != "unknown"

@@ -243,10 +243,17 @@ async def test_options_flow_sets_the_give_up_window(
 ) -> None:
     result = await hass.config_entries.options.async_init(loaded_entry.entry_id)
     assert result["type"] is FlowResultType.FORM
+    # Two accounts' options look alike: the dialog names its account.
+    assert result["description_placeholders"] == {"account": loaded_entry.title}
     result = await hass.config_entries.options.async_configure(
         result["flow_id"], {CONF_GIVE_UP_MINUTES: 5, CONF_CONFIRM_HOURS: 12}
     )
     assert result["errors"] == {CONF_GIVE_UP_MINUTES: "give_up_minutes_out_of_range"}
+    # A fraction is refused with the same sentence, not saved cut to a whole number.
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {CONF_GIVE_UP_MINUTES: 30, CONF_CONFIRM_HOURS: 10.5}
+    )
+    assert result["errors"] == {CONF_CONFIRM_HOURS: "confirm_hours_out_of_range"}
     result = await hass.config_entries.options.async_configure(
         result["flow_id"], {CONF_GIVE_UP_MINUTES: 30, CONF_CONFIRM_HOURS: 12}
     )

@@ -77,7 +77,7 @@ async def test_access_is_per_printer_and_the_fix_changes_the_printer(
     assert ir.async_get(hass).async_get_issue(DOMAIN, issue_id) is not None
 
     result = await fix(hass, issue_id, {CONF_SERIAL: demo.printers[1]})
-    assert result["errors"] == {"base": "access_denied"}
+    assert result["errors"] == {"base": "printer_access_denied"}
     result = await fix(hass, issue_id, {CONF_SERIAL: demo.printers[0]})
     assert result["errors"] == {CONF_SERIAL: "already_configured"}
     # Empty: any printer this login may use (the shop's).
@@ -105,6 +105,7 @@ async def test_a_give_up_raises_an_issue_whose_fix_sends_it_again(
     assert issue is not None
     assert issue.translation_placeholders["printer"] == "Till 1"
     assert issue.translation_placeholders["ext_id"]
+    assert issue.translation_placeholders["document"] == "X-report"  # which one was lost
 
     result = await fix(hass, issue_id, {})  # LifePay answers again
     assert result["type"] is FlowResultType.CREATE_ENTRY
