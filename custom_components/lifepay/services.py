@@ -24,6 +24,7 @@ from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers import service
 from homeassistant.util.json import JsonValueType
 
+from . import texts
 from .api import Cashier, DocumentKind
 from .api.validation import CASHIER_NAME_MAX_LENGTH, EXT_ID_MAX_LENGTH, INN_LENGTH
 from .const import (
@@ -203,6 +204,10 @@ async def _async_send(kind: DocumentKind, call: ServiceCall) -> ServiceResponse:
                 "uuid": job.uuid if job else None,
                 "ext_id": job.ext_id if job else ext_id,
                 "status": job.status.value if job else None,
+                # What the sensor says, for a notification or a voice reply.
+                "message": texts.job_message(call.hass, job)
+                if job
+                else texts.check_passed(call.hass),
             }
         )
     if refusals:

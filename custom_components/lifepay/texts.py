@@ -71,6 +71,12 @@ def problem(hass: HomeAssistant, value: Problem, details: dict[str, str]) -> str
 
 
 @callback
+def check_passed(hass: HomeAssistant) -> str:
+    """A test-mode request LifePay accepted, in words."""
+    return _text(hass, "exceptions", "check_passed.message", {})
+
+
+@callback
 def job_message(hass: HomeAssistant, job: PrintJob) -> str:
     """What a person should read about ``job``: why it is stuck, LifePay's words, or its state."""
     if job.problem is not None:

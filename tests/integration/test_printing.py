@@ -154,6 +154,9 @@ async def test_test_mode_prints_nothing(
     assert response["reports"][0]["uuid"] is None
     assert response["reports"][0]["test"] is True
     assert response["reports"][0]["outcome"] == "check_passed"  # LifePay accepted the request
+    assert response["reports"][0]["message"] == (
+        "Check passed: LifePay accepted the request. Nothing was printed."
+    )
     assert lifepay_mock.mock.backend.documents == {}
     assert hass.states.get(STATUS).state == "unknown"
 

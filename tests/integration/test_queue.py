@@ -326,6 +326,9 @@ async def test_pressing_again_while_lifepay_is_unreachable_sends_the_same_report
     again = await print_x_report()
     assert (first["outcome"], first["status"]) == ("new", "retrying")
     assert (again["outcome"], again["status"]) == ("resent", "retrying")
+    # The sentence the sensor shows, for a notification or a voice reply.
+    assert again["message"] == hass.states.get(STATUS).attributes["message"]
+    assert again["message"] == "LifePay answered with HTTP error 503."
     assert again["ext_id"] == first["ext_id"]
     assert hass.states.get(STATUS).attributes["attempts"] == 2
     await advance(hass, freezer, lifepay_mock, minutes=3)
