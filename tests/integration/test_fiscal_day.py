@@ -76,6 +76,11 @@ async def test_a_whole_fiscal_day(
     printer = lifepay_mock.mock.backend.world.printers[lifepay_mock.demo.printers[0]]
     number = printer.shift.number
     assert state(hass, "shift") == "unknown"  # nothing seen from Home Assistant yet
+    # The demo's shift was opened at the till; a printed X-report shows it is open.
+    await act(hass, "print_x_report")
+    await settle(hass, lifepay_mock)
+    assert state(hass, "x_report_status") == "processed"
+    assert state(hass, "shift") == "open"
 
     report = await act(
         hass, "close_shift", cashier_name="Иванова А. П.", cashier_inn="500100732259"
@@ -104,7 +109,7 @@ async def test_a_whole_fiscal_day(
     await settle(hass, lifepay_mock)
     assert state(hass, "x_report_status") == "processed"
     kinds = [d.type.value for d in lifepay_mock.mock.backend.documents.values()]
-    assert kinds == ["z_report", "x_report", "open_shift", "x_report"]
+    assert kinds == ["x_report", "z_report", "x_report", "open_shift", "x_report"]
 
 
 async def test_the_close_shift_button_is_off_until_switched_on(
