@@ -18,7 +18,7 @@ from .backend import (
     EXT_ID_MAX_LENGTH,
 )
 from .faults import FaultKind
-from .models import DocumentStatus, DocumentType, PrinterState
+from .models import REPORT_TOTALS, DocumentStatus, DocumentType, PrinterState
 from .seed import DEMO
 from .settings import NOTIFIED_STATUSES, CallbackEncoding
 
@@ -282,16 +282,7 @@ def _model_schemas() -> dict[str, Schema]:
             "cashier_name": _nullable(STRING),
             "cashier_inn": _nullable(STRING),
             **dict.fromkeys(
-                (
-                    "sales_count",
-                    "sales_total",
-                    "returns_count",
-                    "returns_total",
-                    "cash_in",
-                    "cash_out",
-                    "cash_in_drawer",
-                    "non_cash_total",
-                ),
+                REPORT_TOTALS,
                 INTEGER,
             ),
         }

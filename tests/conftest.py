@@ -7,6 +7,7 @@ import email.parser
 import email.policy
 import json
 import logging
+import shutil
 from collections.abc import AsyncIterator, Iterator
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs
@@ -20,6 +21,8 @@ from mock_lifepay.seed import DEMO
 from tests.spec_check import SpecRecorder, schema_errors
 
 if TYPE_CHECKING:
+    from playwright.async_api import Browser
+
     from mock_lifepay.pytest_plugin import MockHandle
 
 pytest_plugins = ["mock_lifepay.pytest_plugin"]
@@ -162,3 +165,29 @@ async def receiver() -> AsyncIterator[CallbackReceiver]:
     await callback_receiver.start()
     yield callback_receiver
     await callback_receiver.close()
+
+
+# Debian's Chromium, which .ci/run installs: nothing downloads a browser here.
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+BROWSER_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture
+async def browser() -> AsyncIterator[Browser]:
+    """A headless Chromium for the browser tests (the mock's console, the demo)."""
+    if CHROMIUM is None:
+        pytest.skip("no Chromium on this machine (.ci/run installs Debian's chromium package)")
+    from playwright.async_api import async_playwright  # noqa: PLC0415 - browser tests only
+
+    async with async_playwright() as playwright:
+        launched = await playwright.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
+        yield launched
+        await launched.close()

@@ -21,7 +21,6 @@ import asyncio
 import json
 import os
 import re
-import shutil
 import signal
 import socket
 import sys
@@ -33,7 +32,7 @@ from typing import Any
 import aiohttp
 import lifepay_demo
 import pytest
-from playwright.async_api import Browser, Locator, Page, async_playwright, expect
+from playwright.async_api import Browser, Locator, Page, expect
 
 from mock_lifepay.seed import DEMO
 
@@ -42,16 +41,6 @@ pytestmark = pytest.mark.e2e
 REPO = Path(__file__).resolve().parents[2]
 IMAGES = REPO / "docs" / "images"
 TRANSLATIONS = REPO / "custom_components" / "lifepay" / "translations"
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-BROWSER_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 SERIAL = DEMO.printers[0]
 TIMEOUT = 30_000  # ms; a printer of the demo takes 1 s
 # Home Assistant's own word for a state nobody has set yet (its frontend's translations).
@@ -156,16 +145,6 @@ def assert_no_setup_errors(config: Path) -> None:
         and not any(allowed in line for allowed in MACHINE_ERRORS)
     ]
     assert not errors, "\n".join(errors)
-
-
-@pytest.fixture
-async def browser() -> AsyncIterator[Browser]:
-    if CHROMIUM is None:
-        pytest.skip("no Chromium on this machine (.ci/run installs Debian's chromium package)")
-    async with async_playwright() as playwright:
-        launched = await playwright.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
-        yield launched
-        await launched.close()
 
 
 async def control(url: str, method: str, path: str, payload: Any = None) -> Any:
