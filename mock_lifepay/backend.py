@@ -7,9 +7,11 @@ the runtime decides *when* documents are processed and notifications sent.
 from __future__ import annotations
 
 import json
+import math
 import random
 import re
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Container
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Final
@@ -17,6 +19,7 @@ from urllib.parse import urlsplit
 
 from . import messages as msg
 from .models import (
+    REPORT_FIGURES,
     Company,
     Document,
     DocumentStatus,
@@ -39,6 +42,10 @@ _PERSON_INN: Final = re.compile(f"[0-9]{{{CASHIER_INN_LENGTH}}}")
 # A register's fiscal drive refuses most documents once a shift is older than this; the
 # Z-report that closes the shift still prints.
 SHIFT_MAX_AGE: Final = timedelta(hours=24)
+_MAX_SHIFT_SECONDS: Final = SHIFT_MAX_AGE.total_seconds()
+# The sales rung up between two reports are drawn from this many bundles made at start: one
+# random number per report instead of dozens.
+SALES_BUNDLES: Final = 256
 # The documents that name a cashier (the sibling pages of create-x-report).
 WITH_CASHIER: Final = frozenset({DocumentType.OPEN_SHIFT, DocumentType.Z_REPORT})
 # The message of a processed document, by type.
@@ -53,6 +60,10 @@ Clock = Callable[[], datetime]
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+def _moment(timestamp: float) -> datetime:
+    return datetime.fromtimestamp(timestamp, UTC)
 
 
 @dataclass(slots=True)
@@ -114,8 +125,18 @@ class Backend:
     _callback_urls: dict[str, str] = field(init=False)
     """One copy of each callback URL (clients send the same one again and again)."""
     _rng: random.Random = field(init=False)
+    _uuid_rng: random.Random = field(init=False)
+    _uuids: list[str] = field(init=False)
+    """Made ahead, in batches (see _uuid4_batch)."""
+    _opened: tuple[datetime, float] | None = field(init=False)
+    """The last shift opening looked at and its timestamp (datetime.timestamp() is not free)."""
+    _sales: list[tuple[int, int, int, int, int, int]] = field(init=False)
+    timestamp: Callable[[], float] = field(init=False)
+    """The clock as a POSIX timestamp (without making a datetime when it is the system's)."""
 
     def __post_init__(self) -> None:
+        clock = self.clock
+        self.timestamp = time.time if clock is utc_now else lambda: clock().timestamp()
         self.reset()
 
     def reset(self) -> None:
@@ -126,6 +147,10 @@ class Backend:
         self._headers = {}
         self._callback_urls = {}
         self._rng = random.Random(self.seed)
+        self._uuid_rng = random.Random(self.seed)
+        self._uuids = []
+        self._opened = None
+        self._sales = [self._sales_bundle() for _ in range(SALES_BUNDLES)]
 
     # --- the endpoint -------------------------------------------------------------------
 
@@ -143,7 +168,9 @@ class Backend:
         if payload is None:
             return Answer.error(msg.INVALID_FORMAT)
         try:
-            request = _validate(payload, with_cashier=kind in WITH_CASHIER)
+            request = _validate(
+                payload, with_cashier=kind in WITH_CASHIER, valid_urls=self._callback_urls
+            )
         except _InvalidRequestError as invalid:
             return Answer.error(msg.DATA_ERROR, invalid.errors)
 
@@ -173,6 +200,11 @@ class Backend:
         document = self._new_document(company, user, printer, request, kind)
         return Answer(0, "", {"uuid": document.uuid}, document=document, created=True)
 
+    def _uuid4(self) -> str:
+        if not self._uuids:
+            self._uuids = _uuid4_batch(self._uuid_rng)
+        return self._uuids.pop()
+
     def _pick_printer(self, company: Company, user: User, serial: str | None) -> Printer | Answer:
         if serial is not None:
             printer = self.world.printers.get(serial)
@@ -200,9 +232,9 @@ class Backend:
         request: _Request,
         kind: DocumentType,
     ) -> Document:
-        uuid = _uuid4(self._rng)
+        uuid = self._uuid4()
         while uuid in self.documents:  # pragma: no cover - 122 random bits
-            uuid = _uuid4(self._rng)
+            uuid = self._uuid4()
         callback_url = request.callback_url
         if callback_url is not None and len(self._callback_urls) < MAX_SHARED_URLS:
             callback_url = self._callback_urls.setdefault(callback_url, callback_url)
@@ -211,7 +243,7 @@ class Backend:
             company_id=company.id,
             login=user.login,
             printer_serial=printer.serial,
-            created_at=self.clock(),
+            created_at=self.timestamp(),
             ext_id=request.ext_id,
             callback_url=callback_url,
             callback_data=request.callback_data,
@@ -238,85 +270,97 @@ class Backend:
             return self._set_status(document, DocumentStatus.AWAITING_RETRY, msg.PRINTER_OFFLINE)
         if printer.state is PrinterState.PAPER_OUT:
             return self._set_status(document, DocumentStatus.AWAITING_RETRY, msg.PAPER_OUT)
-        refusal = self._refusal(document.type, printer.shift)
+        now = self.timestamp()
+        kind = document.type
+        refusal = self._refusal(kind, printer.shift, now)
         if refusal is not None:
-            return self._set_status(document, DocumentStatus.ERROR, refusal)
-        if document.type is DocumentType.OPEN_SHIFT:
-            printer.shift = Shift(number=printer.shift.number + 1, opened_at=self.clock())
+            return document.set_status(DocumentStatus.ERROR, refusal, now)
+        if kind is DocumentType.OPEN_SHIFT:
+            printer.shift = Shift(number=printer.shift.number + 1, opened_at=_moment(now))
         else:
             self._ring_up(printer.shift)
-        document.report = self._print_report(printer, document)
-        if document.type is DocumentType.Z_REPORT:
-            printer.shift.closed_at = document.report.shift_closed_at
-        return self._set_status(
-            document, DocumentStatus.PROCESSED, PROCESSED_MESSAGES[document.type]
-        )
+        document.report = self._print_report(printer, document, now)
+        if kind is DocumentType.Z_REPORT:
+            printer.shift.closed_at = _moment(now)
+        return document.set_status(DocumentStatus.PROCESSED, PROCESSED_MESSAGES[kind], now)
 
-    def _refusal(self, kind: DocumentType, shift: Shift) -> str | None:
+    def _refusal(self, kind: DocumentType, shift: Shift, now: float) -> str | None:
         """Why the fiscal drive refuses a document of ``kind`` in ``shift``, if it does."""
         if kind is DocumentType.OPEN_SHIFT:
             return msg.SHIFT_ALREADY_OPEN if shift.is_open else None
         if not shift.is_open:
             return msg.SHIFT_CLOSED
-        if kind is DocumentType.X_REPORT and self.shift_expired(shift):
+        if kind is DocumentType.X_REPORT and now - self._opened_at(shift) > _MAX_SHIFT_SECONDS:
             return msg.SHIFT_EXPIRED
         return None
 
+    def _opened_at(self, shift: Shift) -> float:
+        """When ``shift`` opened, as a POSIX timestamp."""
+        opened = self._opened
+        if opened is None or opened[0] is not shift.opened_at:
+            opened = self._opened = (shift.opened_at, shift.opened_at.timestamp())
+        return opened[1]
+
     def shift_expired(self, shift: Shift) -> bool:
         """An open shift older than 24 hours: only its Z-report prints."""
-        return shift.is_open and self.clock() - shift.opened_at > SHIFT_MAX_AGE
+        return shift.is_open and self.timestamp() - self._opened_at(shift) > _MAX_SHIFT_SECONDS
 
     def _set_status(self, document: Document, status: DocumentStatus, message: str) -> bool:
-        if document.status is status and document.message == message:
-            return False
-        document.set_status(status, message, self.clock())
-        return True
+        return document.set_status(status, message, self.timestamp())
 
-    def _ring_up(self, shift: Shift) -> None:
-        """Some random sales and returns since the last report, so totals grow through a shift."""
+    def _sales_bundle(self) -> tuple[int, int, int, int, int, int]:
+        """Up to 12 random sales and returns: counts and sums (all, in cash) of each."""
         rand = self._rng.random  # random() is many times cheaper than randint()
+        sales = sales_total = cash_sales = returns = returns_total = cash_returns = 0
         for _ in range(int(rand() * 13)):
             amount = (50 + int(rand() * 4_951)) * 100  # 50 to 5,000 roubles
             cash = rand() < 0.4
             if rand() < 0.08:
-                shift.returns_count += 1
-                shift.returns_total += amount
-                shift.cash_returns += amount if cash else 0
+                returns += 1
+                returns_total += amount
+                cash_returns += amount if cash else 0
             else:
-                shift.sales_count += 1
-                shift.sales_total += amount
-                shift.cash_sales += amount if cash else 0
+                sales += 1
+                sales_total += amount
+                cash_sales += amount if cash else 0
+        return sales, sales_total, cash_sales, returns, returns_total, cash_returns
 
-    def _print_report(self, printer: Printer, document: Document) -> Report:
-        """The document as printed: the shift's number, opening and totals so far."""
+    def _ring_up(self, shift: Shift) -> None:
+        """Some random sales and returns since the last report, so totals grow through a shift."""
+        sales, sales_total, cash_sales, returns, returns_total, cash_returns = self._sales[
+            int(self._rng.random() * SALES_BUNDLES)
+        ]
+        shift.sales_count += sales
+        shift.sales_total += sales_total
+        shift.cash_sales += cash_sales
+        shift.returns_count += returns
+        shift.returns_total += returns_total
+        shift.cash_returns += cash_returns
+
+    def _print_report(self, printer: Printer, document: Document, now: float) -> Report:
+        """The document as printed at ``now``: the shift's number, opening and totals so far."""
         shift = printer.shift
         printer.fiscal_document_number += 1
         cash_in_drawer = shift.cash_in - shift.cash_out + shift.cash_sales - shift.cash_returns
         non_cash = (shift.sales_total - shift.cash_sales) - (
             shift.returns_total - shift.cash_returns
         )
-        printed_at = self.clock()
-        return Report(
-            header=self._header(printer),
-            shift_number=shift.number,
-            shift_opened_at=shift.opened_at,
-            printed_at=printed_at,
-            fiscal_document_number=printer.fiscal_document_number,
-            totals=(
-                shift.sales_count,
-                shift.sales_total,
-                shift.returns_count,
-                shift.returns_total,
-                shift.cash_in,
-                shift.cash_out,
-                cash_in_drawer,
-                non_cash,
-            ),
-            type=document.type,
-            shift_closed_at=printed_at if document.type is DocumentType.Z_REPORT else None,
-            cashier_name=document.cashier_name,
-            cashier_inn=document.cashier_inn,
+        figures = REPORT_FIGURES.pack(
+            shift.number,
+            printer.fiscal_document_number,
+            shift.sales_count,
+            shift.returns_count,
+            shift.sales_total,
+            shift.returns_total,
+            shift.cash_in,
+            shift.cash_out,
+            cash_in_drawer,
+            non_cash,
+            self._opened_at(shift),
+            now,
+            now if document.type is DocumentType.Z_REPORT else math.nan,
         )
+        return Report(self._header(printer), document.type, figures, document.cashier)
 
     def _header(self, printer: Printer) -> ReportHeader:
         """The top of the printer's reports, made once per printer and trade point."""
@@ -340,8 +384,12 @@ class Backend:
         """Forget the oldest finished documents beyond ``keep``; return how many went.
 
         Their ext_ids stay known, so a repeat still gets the first uuid and prints nothing.
+        Past the cap it forgets a sixteenth of it at once: one walk of the oldest for many
+        documents, not one per request.
         """
-        excess = len(self.documents) - keep
+        if len(self.documents) <= keep:
+            return 0
+        excess = len(self.documents) - keep + keep // 16
         if keep <= 0 or excess <= 0:
             return 0
         old: list[str] = []
@@ -383,19 +431,41 @@ class Backend:
         ]
 
 
-_UUID_VERSION_4: Final = (~(0xC000 << 48) & ~(0xF000 << 64), (0x8000 << 48) | (4 << 76))
+UUID_BATCH: Final = 64
 
 
-def _uuid4(rng: random.Random) -> str:
-    """A random (version 4) UUID from the mock's seeded generator, as uuid.UUID would write it."""
-    keep, set_bits = _UUID_VERSION_4
-    digits = f"{(rng.getrandbits(128) & keep) | set_bits:032x}"
-    return f"{digits[:8]}-{digits[8:12]}-{digits[12:16]}-{digits[16:20]}-{digits[20:]}"
+def _uuid4_batch(rng: random.Random) -> list[str]:
+    """Random (version 4) UUIDs from the mock's seeded generator, as uuid.UUID writes them.
+
+    Made many at a time from one draw: per request, one UUID costs a list's pop.
+    """
+    digits = f"{rng.getrandbits(128 * UUID_BATCH):0{32 * UUID_BATCH}x}"
+    made = []
+    for start in range(0, 32 * UUID_BATCH, 32):
+        d = digits[start : start + 32]
+        # The version (4) and the variant (10xx) bits, as uuid.UUID(version=4) sets them.
+        variant = "89ab"[int(d[16], 16) & 3]
+        made.append(f"{d[:8]}-{d[8:12]}-4{d[13:16]}-{variant}{d[17:20]}-{d[20:]}")
+    made.reverse()  # popped from the end
+    return made
+
+
+# json.loads's own scanner, called directly for the usual body: one object, no surrounding
+# whitespace (json.loads adds two Python calls and two regular expressions around it).
+_SCAN_JSON: Final[Callable[[str, int], tuple[Any, int]]] = json.JSONDecoder().scan_once  # type: ignore[attr-defined]
 
 
 def _decode(body: bytes) -> dict[str, Any] | None:
     try:
-        payload = json.loads(body.decode("utf-8"))
+        text = body.decode("utf-8")
+        if text[:1] == "{" and text[-1:] == "}":
+            try:
+                payload, end = _SCAN_JSON(text, 0)
+            except StopIteration:
+                return None
+            if end == len(text):
+                return payload  # type: ignore[no-any-return]
+        payload = json.loads(text)
     except (UnicodeDecodeError, ValueError, RecursionError):
         return None
     return payload if isinstance(payload, dict) else None
@@ -405,8 +475,46 @@ def _absent(value: Any) -> bool:
     return value is None or value == ""
 
 
-def _validate(payload: dict[str, Any], *, with_cashier: bool) -> _Request:
-    """The one validation of the three endpoints; ``with_cashier`` adds the cashier fields."""
+# The fields of the usual request, which _usual_request checks in one pass.
+_USUAL_FIELDS: Final = frozenset(
+    {"apikey", "login", "target_serial", "ext_id", "callback_url", "callback_data"}
+)
+
+
+def _usual_request(payload: dict[str, Any], valid_urls: Container[str]) -> _Request | None:
+    """The request nearly every client sends, when it is plainly valid; else ``None``.
+
+    Only texts, a known callback URL and an object of callback data: every check here is one
+    the full validation makes too, so the answer is the same, only sooner.
+    """
+    if not payload.keys() <= _USUAL_FIELDS:
+        return None
+    get = payload.get
+    apikey, login, serial = get("apikey"), get("login"), get("target_serial")
+    ext_id, url, data = get("ext_id"), get("callback_url"), get("callback_data")
+    if (
+        apikey.__class__ is str
+        and apikey
+        and login.__class__ is str
+        and login
+        and (serial is None or (serial.__class__ is str and serial))
+        and (ext_id is None or (ext_id.__class__ is str and 0 < len(ext_id) <= EXT_ID_MAX_LENGTH))
+        and (url is None or (url.__class__ is str and url in valid_urls))
+        and (data is None or data.__class__ is dict)
+    ):
+        return _Request(apikey, login, False, serial, ext_id, url, data)
+    return None
+
+
+def _validate(
+    payload: dict[str, Any], *, with_cashier: bool, valid_urls: Container[str] = ()
+) -> _Request:
+    """The one validation of the three endpoints; ``with_cashier`` adds the cashier fields.
+
+    ``valid_urls`` are callback URLs already found valid (and no longer than the limit).
+    """
+    if not with_cashier and (usual := _usual_request(payload, valid_urls)) is not None:
+        return usual
     errors: dict[str, list[str]] = {}
 
     def text(field: str, *, required: bool = False, limit: int | None = None) -> str | None:

@@ -42,7 +42,7 @@ def console_state(mock: MockLifePay) -> dict[str, Any]:
         "documents_total": len(backend.documents),
         "faults": [fault.to_dict() for fault in mock.faults.pending()],
         "settings": mock.settings.to_dict(),
-        "journal_total": len(mock.journal.entries()),
+        "journal_total": len(mock.journal),
     }
 
 

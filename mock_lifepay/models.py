@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 import math
 import struct
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
+from json.encoder import c_make_encoder, encode_basestring  # type: ignore[attr-defined]
 from typing import Any, Final
 
 
@@ -151,9 +153,11 @@ REPORT_TOTALS: Final = (
     "cash_in_drawer",
     "non_cash_total",
 )
-# Packed in this order: shift_number, fiscal_document_number, the two counts, the six sums (in
-# kopecks), then shift_opened_at, printed_at, shift_closed_at (NaN: none) as timestamps.
-_REPORT_FIGURES = struct.Struct("<4I6q3d")
+# A report's figures, packed in this order: shift_number, fiscal_document_number, the two
+# counts (sales, returns), the six sums in kopecks (sales, returns, cash in, cash out, cash in
+# the drawer, non-cash), then shift_opened_at, printed_at and shift_closed_at (NaN: none) as
+# POSIX timestamps.
+REPORT_FIGURES: Final = struct.Struct("<4I6q3d")
 _FIGURE_OF_TOTAL: Final = {
     name: 2 + index for index, name in enumerate(("sales_count", "returns_count"))
 } | {
@@ -167,47 +171,31 @@ _FIGURE_OF_TOTAL: Final = {
 class Report:
     """A printed report: the shift's opening, or a snapshot of its running totals (X or Z)."""
 
-    __slots__ = ("_figures", "cashier_inn", "cashier_name", "header", "type")
+    __slots__ = ("_cashier", "_figures", "header", "type")
 
     def __init__(
         self,
-        *,
         header: ReportHeader,
-        shift_number: int,
-        shift_opened_at: datetime,
-        printed_at: datetime,
-        fiscal_document_number: int,
-        totals: tuple[int, ...],
-        type: DocumentType = DocumentType.X_REPORT,  # noqa: A002 - the wire's name
-        shift_closed_at: datetime | None = None,
-        cashier_name: str | None = None,
-        cashier_inn: str | None = None,
+        type: DocumentType,  # noqa: A002 - the wire's name
+        figures: bytes,
+        cashier: tuple[str | None, str | None] | None = None,
     ) -> None:
-        """``totals`` are the :data:`REPORT_TOTALS`, in that order, in kopecks."""
+        """``figures`` packed by :data:`REPORT_FIGURES`; ``cashier`` is (name, INN)."""
         self.header = header
         self.type = type
-        self.cashier_name = cashier_name
-        self.cashier_inn = cashier_inn
-        closed = shift_closed_at.timestamp() if shift_closed_at is not None else math.nan
-        named = dict(zip(REPORT_TOTALS, totals, strict=True))
-        self._figures = _REPORT_FIGURES.pack(
-            shift_number,
-            fiscal_document_number,
-            named["sales_count"],
-            named["returns_count"],
-            named["sales_total"],
-            named["returns_total"],
-            named["cash_in"],
-            named["cash_out"],
-            named["cash_in_drawer"],
-            named["non_cash_total"],
-            shift_opened_at.timestamp(),
-            printed_at.timestamp(),
-            closed,
-        )
+        self._figures = figures
+        self._cashier = cashier
+
+    @property
+    def cashier_name(self) -> str | None:
+        return None if self._cashier is None else self._cashier[0]
+
+    @property
+    def cashier_inn(self) -> str | None:
+        return None if self._cashier is None else self._cashier[1]
 
     def _unpacked(self) -> tuple[Any, ...]:
-        return _REPORT_FIGURES.unpack(self._figures)
+        return REPORT_FIGURES.unpack(self._figures)
 
     serial = property(lambda self: self.header.serial)
     model = property(lambda self: self.header.model)
@@ -262,12 +250,16 @@ class _Phrases:
     def __init__(self) -> None:
         self._items: list[tuple[Any, ...]] = []
         self._numbers: dict[tuple[Any, ...], int] = {}
+        self.final: set[int] = set()
+        """The numbers of phrases that begin with a final status."""
 
     def number(self, phrase: tuple[Any, ...]) -> int:
         found = self._numbers.get(phrase)
         if found is None:
             found = self._numbers[phrase] = len(self._items)
             self._items.append(phrase)
+            if phrase[0] in FINAL_STATUSES:
+                self.final.add(found)
         return found
 
     def __getitem__(self, number: int) -> tuple[Any, ...]:
@@ -275,9 +267,40 @@ class _Phrases:
 
 
 _PHRASES: Final = _Phrases()
-_JSON: Final = json.JSONEncoder(ensure_ascii=False)  # one encoder: json.dumps makes one a call
+
+
+def _json_writer() -> Callable[[Any], str]:
+    """``json.dumps(value, ensure_ascii=False)``, without making an encoder on every call.
+
+    ``JSONEncoder.encode`` builds the C encoder anew each time; this builds it once, and
+    writes ``None`` and texts (most values in a notification) without an encoder at all.
+    """
+    fallback = json.JSONEncoder(ensure_ascii=False).encode
+    if c_make_encoder is None:  # pragma: no cover - CPython always has the C encoder
+        return fallback
+
+    def refuse(value: Any) -> Any:
+        raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+    encoder = c_make_encoder(None, refuse, encode_basestring, None, ": ", ", ", False, False, True)
+
+    def write(value: Any) -> str:
+        kind = value.__class__
+        if kind is str:
+            text: str = encode_basestring(value)
+            return text
+        if value is None:
+            return "null"
+        return "".join(encoder(value, 0)) if kind is dict else fallback(value)
+
+    return write
+
+
+json_text: Final = _json_writer()
+"""``json.dumps(value, ensure_ascii=False)``, made cheaply (the callback data of every request)."""
 # A status change: when (a timestamp) and the phrase of (status, message).
 _STEP: Final = struct.Struct("<dI")
+_PHRASE_OF_LAST_STEP: Final = struct.Struct("<I")  # the last 4 bytes of a step
 # A callback try: sent_at, the phrase of (status, encoding, status word, error), the try's
 # number, and the HTTP status (0: no answer).
 _TRY: Final = struct.Struct("<dIHH")
@@ -360,7 +383,7 @@ class Document:
         company_id: int,
         login: str,
         printer_serial: str,
-        created_at: datetime,
+        created_at: float,
         ext_id: str | None = None,
         callback_url: str | None = None,
         callback_data: Any = None,
@@ -375,13 +398,12 @@ class Document:
         self.printer_serial = printer_serial
         self.ext_id = ext_id
         self.callback_url = callback_url
-        self._callback_data = None if callback_data is None else _JSON.encode(callback_data)
+        self._callback_data = None if callback_data is None else json_text(callback_data)
         self.type = type
         self._cashier = None if cashier_name is cashier_inn is None else (cashier_name, cashier_inn)
         self.report: Report | None = None
-        self._history = b""
+        self._history = _STEP.pack(created_at, _PHRASES.number((DocumentStatus.QUEUED, message)))
         self._callbacks: bytes | None = None
-        self.set_status(DocumentStatus.QUEUED, message, created_at)
 
     @property
     def callback_data(self) -> Any:
@@ -392,6 +414,11 @@ class Document:
     def callback_data_json(self) -> str:
         """``callback_data`` as JSON text, as it goes into a notification."""
         return "null" if self._callback_data is None else self._callback_data
+
+    @property
+    def cashier(self) -> tuple[str | None, str | None] | None:
+        """(name, INN) of the cashier the request named, or ``None``; its report shares it."""
+        return self._cashier
 
     @property
     def cashier_name(self) -> str | None:
@@ -431,8 +458,20 @@ class Document:
             steps.append((_moment(at), status, message))
         return steps
 
-    def set_status(self, status: DocumentStatus, message: str, at: datetime) -> None:
-        self._history += _STEP.pack(at.timestamp(), _PHRASES.number((status, message)))
+    def last_step(self) -> tuple[float, DocumentStatus, str]:
+        """The latest status change: when (a POSIX timestamp), the status and its message."""
+        at, phrase = _STEP.unpack_from(self._history, len(self._history) - _STEP.size)
+        status, message = _PHRASES[phrase]
+        return at, status, message
+
+    def set_status(self, status: DocumentStatus, message: str, at: float) -> bool:
+        """Record a change at ``at`` (a POSIX timestamp); ``False`` when nothing changed."""
+        phrase = _PHRASES.number((status, message))
+        history = self._history
+        if history and _PHRASE_OF_LAST_STEP.unpack_from(history, len(history) - 4)[0] == phrase:
+            return False
+        self._history = history + _STEP.pack(at, phrase)
+        return True
 
     @property
     def callbacks(self) -> list[CallbackAttempt]:
@@ -445,4 +484,6 @@ class Document:
 
     @property
     def final(self) -> bool:
-        return self.status in FINAL_STATUSES
+        history = self._history
+        last = _PHRASE_OF_LAST_STEP.unpack_from(history, len(history) - 4)[0]
+        return last in _PHRASES.final

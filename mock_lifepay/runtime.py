@@ -65,6 +65,7 @@ class MockLifePay:
         self._timer: asyncio.Handle | None = None
         self._timer_when = 0.0
         self._waiters: list[asyncio.Future[None]] = []
+        self._client_timeout = aiohttp.ClientTimeout(total=self.settings.callback_timeout)
         self.changes = ChangeFeed()
         """What the live console watches; touched on every change a person could see."""
 
@@ -131,12 +132,32 @@ class MockLifePay:
 
     def create(self, body: bytes, kind: DocumentType) -> Answer:
         """Answer a request to the endpoint of ``kind``; a new document prints later."""
-        answer = self.backend.create(body, kind)
-        if answer.created and answer.document is not None:
-            self._print_later((answer.document,))
-            if len(self.backend.documents) > self.settings.max_documents > 0:
-                self.backend.trim(self.settings.max_documents)
+        answer = self.accept(body, kind)
+        self.print_accepted(answer)
         return answer
+
+    def accept(self, body: bytes, kind: DocumentType) -> Answer:
+        """Answer a request to the endpoint of ``kind`` without printing yet.
+
+        Call :meth:`print_accepted` with the answer once it has left (whatever happened to
+        the connection): the server answers first, then prints, in one step.
+        """
+        return self.backend.create(body, kind)
+
+    def print_accepted(self, answer: Answer) -> None:
+        """Start printing the document ``answer`` created, if it created one."""
+        document = answer.document
+        if not answer.created or document is None:
+            return
+        if self.settings.processing_delay <= 0 and not self._due:
+            # A printer that prints at once and owes nothing: print in this step, while the
+            # document is still in the processor's caches. Callbacks are tasks: they follow.
+            self._print(document)
+            self._notify()
+        else:
+            self._print_later((document,))
+        if len(self.backend.documents) > self.settings.max_documents > 0:
+            self.backend.trim(self.settings.max_documents)
 
     def _print_later(self, documents: tuple[Document, ...]) -> None:
         """Print ``documents`` in order after the processing delay, as one printer does."""
@@ -167,11 +188,14 @@ class MockLifePay:
         while self._due and self._due[0][0] <= now:
             _when, _order, documents = heapq.heappop(self._due)
             for document in documents:
-                if self.backend.process(document):
-                    self._status_changed(document)
+                self._print(document)
         if self._due:
             self._arm(loop, self._due[0][0], now=False)
         self._notify()
+
+    def _print(self, document: Document) -> None:
+        if self.backend.process(document):
+            self._status_changed(document)
 
     def _status_changed(self, document: Document) -> None:
         self.changes.touch()
@@ -228,12 +252,12 @@ class MockLifePay:
             session = self._session
             assert session is not None  # noqa: S101 - start() made it
         try:
-            async with asyncio.timeout(self.settings.callback_timeout):
-                async with session.post(
-                    url, data=body, headers={"Content-Type": content_type}
-                ) as response:
-                    attempt.http_status = response.status
-                    await response.read()
+            # aiohttp's own timer for the whole exchange (it sets one anyway), not a second one.
+            async with session.post(
+                url, data=body, headers={"Content-Type": content_type}, timeout=self._timeout()
+            ) as response:
+                attempt.http_status = response.status
+                await response.read()
         except TimeoutError:
             attempt.error = f"no answer within {self.settings.callback_timeout:g} s"
         except aiohttp.ClientError as err:
@@ -246,6 +270,12 @@ class MockLifePay:
                 attempt.error or attempt.http_status,
             )
         return attempt
+
+    def _timeout(self) -> aiohttp.ClientTimeout:
+        seconds = self.settings.callback_timeout
+        if self._client_timeout.total != seconds:
+            self._client_timeout = aiohttp.ClientTimeout(total=seconds)
+        return self._client_timeout
 
     # --- waiting (for tests and tools) --------------------------------------------------
 

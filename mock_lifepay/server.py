@@ -77,20 +77,37 @@ async def create_document(request: web.Request) -> web.StreamResponse:
     kind = ENDPOINTS[request.path]
     started = time.monotonic()
     body = await request.read()
-    entry = mock.journal.record(
-        mock.backend.clock(), request.method, request.path, request.content_type, body
-    )
     # The label as sent (None when absent): the body is read as JSON whatever it says.
-    entry.content_type_header = request.headers.get("Content-Type")
+    content_type = request.headers.get("Content-Type")
+    received_at = mock.backend.timestamp()
     fault = mock.faults.take()
     if fault is None:
-        # The usual case, kept short: it is most of what the mock does under load.
-        made = mock.create(body, kind)
-        entry.http_status = 200
-        entry.response = made.envelope()
-        entry.duration_ms = round((time.monotonic() - started) * 1000, 3)
+        # The usual case, kept short: it is most of what the mock does under load. The journal
+        # keeps the answer itself and writes its JSON only when someone reads it.
+        made = mock.accept(body, kind)
+        mock.journal.record_answered(
+            received_at,
+            request.method,
+            request.path,
+            content_type_header=content_type,
+            body=body,
+            answer=made,
+            started=started,
+            ended=time.monotonic(),
+        )
         mock.changes.touch()
-        return _lifepay(made.text())
+        reply = _lifepay(made.text())
+        try:
+            # The answer leaves first, then the printer starts, in the same step: a printer
+            # that prints at once does so while the client reads the answer.
+            await reply.prepare(request)
+            await reply.write_eof()
+        finally:
+            mock.print_accepted(made)  # accepted is accepted, whatever became of the connection
+        return reply
+    entry = mock.journal.record(
+        received_at, request.method, request.path, content_type, body, started=started
+    )
     request[FAULT_KEY] = fault.kind
     answer = mock.create(body, kind) if fault.reaches_backend else None
     response = await _respond(request, fault, answer)
@@ -99,7 +116,7 @@ async def create_document(request: web.Request) -> web.StreamResponse:
     entry.response = answer.envelope() if answer is not None and response is not None else None
     if fault.kind is FaultKind.CODE:
         entry.response = _forced_envelope(fault.code)
-    entry.duration_ms = round((time.monotonic() - started) * 1000, 3)
+    entry.answered(time.monotonic())
     mock.changes.touch()
     if response is None:
         # Drop the connection: no status line, no body.

@@ -72,7 +72,8 @@ class Settings:
     callback_timeout: float = 10.0
     """Seconds to wait for the receiver's answer before a try counts as failed."""
     max_documents: int = 10_000
-    """History kept: past this, the oldest finished documents are forgotten (0: keep all)."""
+    """History kept: past this, the oldest finished documents are forgotten, a sixteenth of it at
+    a time (0: keep all)."""
 
     def status_word(self, status: DocumentStatus) -> str:
         """The word put on the wire for ``status``."""

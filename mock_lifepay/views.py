@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
-from .models import CallbackAttempt, Document, Printer, Report, Shift
+from .models import CallbackAttempt, Document, Printer, Report, Shift, json_text
 from .seed import World
 
 
@@ -147,21 +146,32 @@ def notification_view(document: Document, status_word: str | None = None) -> dic
     }
 
 
-_JSON = json.JSONEncoder(ensure_ascii=False)
-
-
 def notification_json(document: Document, status_word: str | None = None) -> str:
     """:func:`notification_view` as JSON text, written directly: built once per status change.
 
     The same text ``json.dumps(notification_view(...), ensure_ascii=False)`` gives.
     """
-    text = _JSON.encode
+    at, status, message = document.last_step()
     return (
-        f'{{"uuid": "{document.uuid}", "ext_id": {text(document.ext_id)}, '
+        f'{{"uuid": "{document.uuid}", "ext_id": {json_text(document.ext_id)}, '
         f'"type": "{document.type.value}", '
-        f'"status": {text(status_word or document.status.value)}, '
-        f'"message": {text(document.message)}, "target_serial": {text(document.printer_serial)}, '
+        f'"status": {_text(status_word or status.value)}, '
+        f'"message": {_text(message)}, "target_serial": {_text(document.printer_serial)}, '
         f'"created_at": "{document.created_at.isoformat()}", '
-        f'"updated_at": "{document.updated_at.isoformat()}", '
+        f'"updated_at": "{datetime.fromtimestamp(at, UTC).isoformat()}", '
         f'"callback_data": {document.callback_data_json}}}'
     )
+
+
+_TEXTS: dict[str | None, str] = {None: "null"}
+"""JSON strings already written: words, messages and serials recur in every notification."""
+_MAX_TEXTS = 1024
+
+
+def _text(value: str | None) -> str:
+    written = _TEXTS.get(value)
+    if written is None:
+        written = json_text(value)
+        if len(_TEXTS) < _MAX_TEXTS:
+            _TEXTS[value] = written
+    return written
