@@ -88,7 +88,7 @@ def measure(count: int, keep: int, *, trace: bool) -> None:
         backend.process(document)
         document.add_attempt(
             CallbackAttempt(
-                document.status, 1, backend.clock(), "multipart", "processed", http_status=200
+                document.status, 1, backend.timestamp(), "multipart", "processed", http_status=200
             )
         )
         if keep:  # as the running mock does after each new document

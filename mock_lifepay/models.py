@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import struct
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -130,6 +131,30 @@ class Company:
 
 def _moment(timestamp: float) -> datetime:
     return datetime.fromtimestamp(timestamp, UTC)
+
+
+_LAST_SECOND: list[Any] = [None, ""]
+"""The last whole second written by iso_moment and its text (many moments share one)."""
+
+
+def iso_moment(timestamp: float) -> str:
+    """``_moment(timestamp).isoformat()``, without making a datetime: notifications carry two.
+
+    Rounded to the microsecond half to even, as ``datetime.fromtimestamp`` rounds.
+    """
+    fraction, whole = math.modf(timestamp)
+    micro = round(fraction * 1e6)
+    if micro >= 1_000_000:
+        whole += 1
+        micro -= 1_000_000
+    elif micro < 0:
+        whole -= 1
+        micro += 1_000_000
+    second, text = _LAST_SECOND
+    if second != whole:
+        text = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(whole))
+        _LAST_SECOND[:] = whole, text
+    return f"{text}.{micro:06d}+00:00" if micro else f"{text}+00:00"
 
 
 @dataclass(frozen=True, slots=True)
@@ -315,7 +340,7 @@ class CallbackAttempt:
         self,
         status: DocumentStatus,
         attempt: int,
-        sent_at: datetime,
+        sent_at: float,
         encoding: str,
         status_word: str,
         *,
@@ -324,7 +349,8 @@ class CallbackAttempt:
     ) -> None:
         self.status = status
         self.attempt = attempt
-        self._sent_at = sent_at.timestamp()
+        self._sent_at = sent_at
+        """A POSIX timestamp."""
         self.encoding = encoding
         """The callback encoding used for this try (``multipart``, ``form`` or ``json``)."""
         self.status_word = status_word
@@ -348,7 +374,7 @@ class CallbackAttempt:
     def unpacked(cls, data: bytes, offset: int) -> CallbackAttempt:
         sent_at, phrase, attempt, http_status = _TRY.unpack_from(data, offset)
         status, encoding, word, error = _PHRASES[phrase]
-        made = cls(status, attempt, _moment(sent_at), encoding, word, error=error)
+        made = cls(status, attempt, sent_at, encoding, word, error=error)
         made.http_status = http_status or None
         return made
 
@@ -444,7 +470,13 @@ class Document:
 
     @property
     def created_at(self) -> datetime:
-        return _moment(_STEP.unpack_from(self._history, 0)[0])
+        return _moment(self.created_timestamp)
+
+    @property
+    def created_timestamp(self) -> float:
+        """``created_at`` as a POSIX timestamp."""
+        at: float = _STEP.unpack_from(self._history, 0)[0]
+        return at
 
     @property
     def updated_at(self) -> datetime:

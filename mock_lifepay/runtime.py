@@ -245,7 +245,7 @@ class MockLifePay:
     ) -> CallbackAttempt:
         encoding = self.settings.callback_encoding
         body, content_type = encode_callback_text(notification, encoding)
-        attempt = CallbackAttempt(status, 0, self.backend.clock(), encoding.value, word)
+        attempt = CallbackAttempt(status, 0, self.backend.timestamp(), encoding.value, word)
         session = self._session
         if session is None:
             await self.start()

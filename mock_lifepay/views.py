@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
-from .models import CallbackAttempt, Document, Printer, Report, Shift, json_text
+from .models import CallbackAttempt, Document, Printer, Report, Shift, iso_moment, json_text
 from .seed import World
 
 
@@ -157,8 +157,8 @@ def notification_json(document: Document, status_word: str | None = None) -> str
         f'"type": "{document.type.value}", '
         f'"status": {_text(status_word or status.value)}, '
         f'"message": {_text(message)}, "target_serial": {_text(document.printer_serial)}, '
-        f'"created_at": "{document.created_at.isoformat()}", '
-        f'"updated_at": "{datetime.fromtimestamp(at, UTC).isoformat()}", '
+        f'"created_at": "{iso_moment(document.created_timestamp)}", '
+        f'"updated_at": "{iso_moment(at)}", '
         f'"callback_data": {document.callback_data_json}}}'
     )
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import uuid
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 import aiohttp
@@ -10,6 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mock_lifepay import DEMO
+from mock_lifepay.backend import UUID_BATCH, Backend, _decode
+from mock_lifepay.models import iso_moment, json_text
 
 from .helpers import post_raw
 
@@ -68,3 +72,45 @@ async def test_any_body_gets_the_envelope(
 ) -> None:
     status, answer = await post_raw(session, lifepay_mock.url, body, content_type)
     check_envelope(status, answer)
+
+
+# --- the hand-written fast paths equal the standard library's answers ----------------------
+
+
+@given(
+    st.floats(min_value=-1e9, max_value=4e9, allow_nan=False)
+    | st.integers(min_value=0, max_value=4_000_000_000).map(lambda s: s + 0.9999995)
+    | st.integers(min_value=0, max_value=4_000_000_000).map(lambda s: s + 0.0000005)
+)
+def test_iso_moment_is_datetimes_isoformat(timestamp: float) -> None:
+    assert iso_moment(timestamp) == datetime.fromtimestamp(timestamp, UTC).isoformat()
+
+
+@given(json_values)
+def test_json_text_is_json_dumps(value: Any) -> None:
+    assert json_text(value) == json.dumps(value, ensure_ascii=False)
+
+
+@given(st.binary(max_size=80) | json_values.map(lambda v: json.dumps(v).encode()))
+def test_decode_is_json_loads(body: bytes) -> None:
+    try:
+        expected = json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        expected = None
+    assert _decode(body) == (expected if isinstance(expected, dict) else None)
+
+
+@given(st.dictionaries(st.sampled_from(FIELDS), plausible, max_size=7))
+def test_decode_of_an_object_body(fields: dict[str, Any]) -> None:
+    for text in (json.dumps(fields), json.dumps(fields, indent=1), f" {json.dumps(fields)}\n"):
+        assert _decode(text.encode()) == fields
+
+
+def test_uuids_are_version_4_and_all_different() -> None:
+    backend = Backend(seed=7)
+    made = [backend._uuid4() for _ in range(UUID_BATCH * 3)]
+    assert len(set(made)) == len(made)
+    for text in made:
+        parsed = uuid.UUID(text)
+        assert (str(parsed), parsed.version, parsed.variant) == (text, 4, uuid.RFC_4122)
+    assert Backend(seed=7)._uuid4() == made[0]
