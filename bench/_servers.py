@@ -6,6 +6,9 @@ callback POST per request (a multipart body of the mock's size) to ``SINK_URL`` 
 client session: the least any server that calls back must do, so the fair limit for the mock
 with callbacks on. ``python bench/_servers.py sink PORT`` answers every POST with 200 (a callback
 receiver). Each prints ``ready`` once listening.
+
+Each tunes the garbage collector as the mock's command does (``mock_lifepay.process``): the
+ratios then compare the work per request, not the collector's settings.
 """
 
 from __future__ import annotations
@@ -13,9 +16,13 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
+from pathlib import Path
 
 import aiohttp
 from aiohttp import web
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from mock_lifepay.process import tune_collector
 
 BODY = json.dumps(
     {"code": 0, "message": "", "data": {"uuid": "e3e70682-c209-4cac-a29f-6fbed82c07cd"}}
@@ -88,6 +95,7 @@ async def sink(request: web.Request) -> web.Response:
 
 
 def main() -> None:
+    tune_collector()
     kind, port = sys.argv[1], int(sys.argv[2])
     app = web.Application()
     handler = {"bare": bare, "sink": sink}.get(kind) or fair_handler(app, sys.argv[3])

@@ -11,6 +11,7 @@ import signal
 import sys
 from collections.abc import Sequence
 
+from .process import tune_collector
 from .runtime import MockLifePay
 from .seed import DEMO
 from .server import ENDPOINT, MockServer
@@ -105,6 +106,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=logging.INFO if args.verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    tune_collector()
     try:
         asyncio.run(serve(args))
     except OSError as err:

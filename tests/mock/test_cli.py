@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import re
 import signal
@@ -13,6 +14,7 @@ import pytest
 
 from mock_lifepay import DEMO, ENDPOINT
 from mock_lifepay.__main__ import parse_args
+from mock_lifepay.process import GC_YOUNG_THRESHOLD, tune_collector
 
 
 async def start_cli(*args: str) -> tuple[asyncio.subprocess.Process, str, str]:
@@ -137,3 +139,14 @@ async def test_cli_callback_flags_reach_the_settings(session: aiohttp.ClientSess
         await asyncio.wait_for(process.communicate(), 20)
     assert settings["callback_encoding"] == "form"
     assert settings["callback_status_words"] == {"processed": "success", "error": "fail"}
+
+
+def test_the_command_collects_young_garbage_less_often() -> None:
+    # A server keeps many objects and allocates fast: see mock_lifepay.process.
+    before = gc.get_threshold()
+    try:
+        tune_collector()
+        assert gc.get_threshold() == (GC_YOUNG_THRESHOLD, *before[1:])
+        assert before[0] < GC_YOUNG_THRESHOLD
+    finally:
+        gc.set_threshold(*before)
