@@ -193,7 +193,22 @@ _FIGURE_OF_TOTAL: Final = {
 }
 
 
-class Report:
+class _NamesCashier:
+    """The cashier a document named: one (name, INN) pair, shared by the document and its report."""
+
+    __slots__ = ()
+    _cashier: tuple[str | None, str | None] | None
+
+    @property
+    def cashier_name(self) -> str | None:
+        return None if self._cashier is None else self._cashier[0]
+
+    @property
+    def cashier_inn(self) -> str | None:
+        return None if self._cashier is None else self._cashier[1]
+
+
+class Report(_NamesCashier):
     """A printed report: the shift's opening, or a snapshot of its running totals (X or Z)."""
 
     __slots__ = ("_cashier", "_figures", "header", "type")
@@ -210,14 +225,6 @@ class Report:
         self.type = type
         self._figures = figures
         self._cashier = cashier
-
-    @property
-    def cashier_name(self) -> str | None:
-        return None if self._cashier is None else self._cashier[0]
-
-    @property
-    def cashier_inn(self) -> str | None:
-        return None if self._cashier is None else self._cashier[1]
 
     def _unpacked(self) -> tuple[Any, ...]:
         return REPORT_FIGURES.unpack(self._figures)
@@ -379,7 +386,7 @@ class CallbackAttempt:
         return made
 
 
-class Document:
+class Document(_NamesCashier):
     """A cloud-print document: an X-report, a shift opening or a Z-report.
 
     Compact: its status history and callback tries are packed bytes (times as timestamps,
@@ -445,14 +452,6 @@ class Document:
     def cashier(self) -> tuple[str | None, str | None] | None:
         """(name, INN) of the cashier the request named, or ``None``; its report shares it."""
         return self._cashier
-
-    @property
-    def cashier_name(self) -> str | None:
-        return None if self._cashier is None else self._cashier[0]
-
-    @property
-    def cashier_inn(self) -> str | None:
-        return None if self._cashier is None else self._cashier[1]
 
     def _last(self) -> tuple[Any, ...]:
         _at, phrase = _STEP.unpack_from(self._history, len(self._history) - _STEP.size)
