@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import aiohttp
 import pytest
+from aiohttp import web
+from aiohttp.typedefs import Handler
 
 from custom_components.lifepay.api import DocumentStatus as Wire
 from custom_components.lifepay.api import LifePayClient
 from mock_lifepay import CallbackEncoding, DocumentStatus, PrinterState
 from mock_lifepay.messages import PAPER_OUT, PRINTER_OFFLINE, SHIFT_CLOSED
+from mock_lifepay.pytest_plugin import serve_mock
+from mock_lifepay.server import ENDPOINT
 
 if TYPE_CHECKING:
     from mock_lifepay.pytest_plugin import MockHandle
@@ -207,3 +212,31 @@ async def test_history_is_capped(client: LifePayClient, lifepay_mock: MockHandle
         await client.create_x_report(ext_id=f"cap-{n}")
         await lifepay_mock.mock.wait_until_idle()
     assert len(lifepay_mock.mock.backend.documents) == 3
+
+
+async def test_an_accepted_document_prints_though_the_client_left_before_the_answer(
+    receiver: CallbackReceiver,
+) -> None:
+    # The client hangs up after sending: LifePay has accepted the document all the same, so the
+    # printer prints it and the callback reports it, though the answer found nobody to read it.
+    @web.middleware
+    async def hang_up_first(request: web.Request, handler: Handler) -> web.StreamResponse:
+        await request.read()  # kept by aiohttp for the handler
+        assert request.transport is not None
+        request.transport.abort()
+        return await handler(request)
+
+    async with serve_mock(middlewares=[hang_up_first]) as handle:
+        body = {
+            "apikey": handle.demo.apikey,
+            "login": handle.demo.admin_login,
+            "ext_id": "gone",
+            "callback_url": receiver.url,
+        }
+        async with aiohttp.ClientSession() as session:
+            with pytest.raises(aiohttp.ClientError):
+                await session.post(handle.url + ENDPOINT, json=body)
+        await handle.mock.wait_for(lambda: bool(receiver.received))
+        (document,) = handle.mock.backend.documents.values()
+        assert (document.ext_id, document.status) == ("gone", DocumentStatus.PROCESSED)
+        assert document.report is not None
