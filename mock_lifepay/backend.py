@@ -131,6 +131,8 @@ class Backend:
     _opened: tuple[datetime, float] | None = field(init=False)
     """The last shift opening looked at and its timestamp (datetime.timestamp() is not free)."""
     _sales: list[tuple[int, int, int, int, int, int]] = field(init=False)
+    _next_trim_walk: int = field(init=False)
+    """After a trim that found too few finished documents: the count to wait for (see trim)."""
     timestamp: Callable[[], float] = field(init=False)
     """The clock as a POSIX timestamp (without making a datetime when it is the system's)."""
 
@@ -150,6 +152,7 @@ class Backend:
         self._uuid_rng = random.Random(self.seed)
         self._uuids = []
         self._opened = None
+        self._next_trim_walk = 0
         self._sales = [self._sales_bundle() for _ in range(SALES_BUNDLES)]
 
     # --- the endpoint -------------------------------------------------------------------
@@ -385,11 +388,14 @@ class Backend:
 
         Their ext_ids stay known, so a repeat still gets the first uuid and prints nothing.
         Past the cap it forgets a sixteenth of it at once: one walk of the oldest for many
-        documents, not one per request.
+        documents, not one per request. A walk that finds too few finished documents (a printer
+        offline for thousands of requests) is not repeated until a sixteenth more arrived.
         """
-        if len(self.documents) <= keep:
+        count = len(self.documents)
+        if count <= keep or count < self._next_trim_walk:
             return 0
-        excess = len(self.documents) - keep + keep // 16
+        step = keep // 16
+        excess = count - keep + step
         if keep <= 0 or excess <= 0:
             return 0
         old: list[str] = []
@@ -401,6 +407,9 @@ class Backend:
                 old.append(uuid)
         for uuid in old:
             del self.documents[uuid]
+        if len(old) < excess:
+            # Mostly unfinished: walking all of them again on the next request would find the same.
+            self._next_trim_walk = len(self.documents) + max(step, 1)
         return len(old)
 
     def set_printer_state(self, printer: Printer, state: PrinterState) -> None:

@@ -106,6 +106,20 @@ def test_trim_forgets_oldest_finished_documents_but_not_their_ext_ids() -> None:
     assert len(backend.documents) == 2
 
 
+def test_trim_short_of_finished_documents_waits_for_more_before_walking_again() -> None:
+    # A printer offline for thousands of requests: the cap is full of unfinished documents, and
+    # walking all of them on every request would find the same nothing each time.
+    backend = Backend()
+    uuids = [create(backend) for _ in range(20)]
+    assert backend.trim(16) == 0
+    for uuid in uuids:
+        backend.process(backend.documents[uuid])
+    assert backend.trim(16) == 0  # not walked again yet: no new document since
+    create(backend)
+    assert backend.trim(16) == 6  # 21 - 16 + 16 // 16, oldest first
+    assert list(backend.documents)[:2] == uuids[6:8]
+
+
 @pytest.mark.parametrize(
     "fields",
     [
