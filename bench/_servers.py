@@ -1,7 +1,9 @@
 """Servers the benchmarks run in their own processes: the bare handler, the fair limit, a sink.
 
 ``python bench/_servers.py bare PORT`` answers the endpoint with the mock's success JSON and does
-nothing else. ``python bench/_servers.py fair PORT SINK_URL`` answers the same and also sends one
+nothing else. ``python bench/_servers.py parse PORT`` is the least a server that implements the
+endpoint does: it decodes the JSON body, makes a ``uuid4``, keeps the request under it (the
+last 10,000, as the mock keeps documents) and answers with that uuid. ``python bench/_servers.py fair PORT SINK_URL`` answers the same and also sends one
 callback POST per request (a multipart body of the mock's size) to ``SINK_URL`` through one shared
 client session: the least any server that calls back must do, so the fair limit for the mock
 with callbacks on. ``python bench/_servers.py sink PORT`` answers every POST with 200 (a callback
@@ -17,6 +19,7 @@ import asyncio
 import json
 import sys
 from pathlib import Path
+from uuid import uuid4
 
 import aiohttp
 from aiohttp import web
@@ -54,6 +57,25 @@ CALLBACK_TYPE = f"multipart/form-data; boundary={BOUNDARY}"
 async def bare(request: web.Request) -> web.Response:
     await request.read()
     return web.Response(text=BODY, content_type="application/json")
+
+
+KEPT = 10_000
+"""Requests the parse server keeps, as many as the mock keeps documents by default."""
+
+
+def parse_handler() -> web.Handler:
+    kept: dict[str, object] = {}
+
+    async def parse(request: web.Request) -> web.Response:
+        payload = json.loads(await request.read())
+        uuid = str(uuid4())
+        kept[uuid] = payload
+        if len(kept) > KEPT:
+            del kept[next(iter(kept))]
+        answer = {"code": 0, "message": "", "data": {"uuid": uuid}}
+        return web.Response(text=json.dumps(answer), content_type="application/json")
+
+    return parse
 
 
 def fair_handler(app: web.Application, sink_url: str) -> web.Handler:
@@ -98,7 +120,10 @@ def main() -> None:
     tune_collector()
     kind, port = sys.argv[1], int(sys.argv[2])
     app = web.Application()
-    handler = {"bare": bare, "sink": sink}.get(kind) or fair_handler(app, sys.argv[3])
+    if kind == "fair":
+        handler = fair_handler(app, sys.argv[3])
+    else:
+        handler = {"bare": bare, "sink": sink, "parse": parse_handler()}[kind]
     app.router.add_post("/{tail:.*}", handler)
 
     async def announce(_app: web.Application) -> None:

@@ -2,13 +2,16 @@
 
     .venv/bin/python bench/mock_throughput.py [--seconds 5] [--concurrency 1 10 100] [--cases ...]
 
-Starts four processes on 127.0.0.1: the mock (``python -m mock_lifepay``, printing instantly), a
-bare aiohttp handler returning the same JSON, the fair limit (the bare handler that also sends
-one callback POST per request through one shared client session) and a callback sink. This
-process is the load generator: for each concurrency it sends create-x-report requests to each
-case for the same number of seconds, interleaved, and prints requests per second, p50 and p99
-latency, and the ratios that matter: the endpoint alone (``mock`` to ``bare``, no callback_url)
-and with callbacks (``mock+cb`` to ``fair+cb``, every request naming the sink as callback_url).
+Starts five processes on 127.0.0.1: the mock (``python -m mock_lifepay``, printing instantly), a
+bare aiohttp handler returning the same JSON, the parse reference (a handler that decodes the
+JSON body, makes a uuid4 and keeps the request: the least an implementation of the endpoint
+does), the fair limit (the bare handler that also sends one callback POST per request through one
+shared client session) and a callback sink. This process is the load generator: for each
+concurrency it sends create-x-report requests to each case for the same number of seconds,
+interleaved, and prints requests per second, p50 and p99 latency, and the ratios that matter: the
+endpoint alone (``mock`` to ``bare``, no callback_url; ``parse`` to ``bare`` says what parsing
+alone costs, and a last line compares ``mock`` to ``parse``) and with callbacks (``mock+cb`` to
+``fair+cb``, every request naming the sink as callback_url).
 """
 
 from __future__ import annotations
@@ -93,6 +96,7 @@ def summary(
 # Each row: a name, the server, whether requests name a callback_url, the server it is held to.
 CASES = (
     ("bare", "bare", False, None),
+    ("parse", "parse", False, "bare"),
     ("mock", "mock", False, "bare"),
     ("fair+cb", "fair", True, None),
     ("mock+cb", "mock", True, "fair+cb"),
@@ -102,21 +106,21 @@ BASELINE_CASES = (("base", "base", False, "bare"), ("base+cb", "base", True, "fa
 
 
 async def main(args: argparse.Namespace) -> None:
-    sink_port, bare_port, fair_port, mock_port = free_port(), free_port(), free_port(), free_port()
-    sink_url = f"http://127.0.0.1:{sink_port}/hook"
-    processes = [
-        await start("bench/_servers.py", "sink", str(sink_port), ready="ready"),
-        await start("bench/_servers.py", "bare", str(bare_port), ready="ready"),
-        await start("bench/_servers.py", "fair", str(fair_port), sink_url, ready="ready"),
-        await start(*mock_args(mock_port), ready="listening on"),
-    ]
-    ports = {"bare": bare_port, "fair": fair_port, "mock": mock_port}
+    ports = {name: free_port() for name in ("sink", "bare", "parse", "fair", "mock")}
+    sink_url = f"http://127.0.0.1:{ports['sink']}/hook"
+    processes = {
+        "sink": await start("bench/_servers.py", "sink", str(ports["sink"]), ready="ready"),
+        "bare": await start("bench/_servers.py", "bare", str(ports["bare"]), ready="ready"),
+        "parse": await start("bench/_servers.py", "parse", str(ports["parse"]), ready="ready"),
+        "fair": await start(
+            "bench/_servers.py", "fair", str(ports["fair"]), sink_url, ready="ready"
+        ),
+        "mock": await start(*mock_args(ports["mock"]), ready="listening on"),
+    }
     if args.baseline is not None:
         ports["base"] = free_port()
-        processes.append(await start(*mock_args(ports["base"]), ready="on", cwd=args.baseline))
-    pids = {name: processes[index].pid for index, name in enumerate(("", "bare", "fair", "mock"))}
-    if args.baseline is not None:
-        pids["base"] = processes[-1].pid
+        processes["base"] = await start(*mock_args(ports["base"]), ready="on", cwd=args.baseline)
+    pids = {name: process.pid for name, process in processes.items()}
     request = {
         "apikey": DEMO.apikey,
         "login": DEMO.admin_login,
@@ -164,8 +168,13 @@ async def main(args: argparse.Namespace) -> None:
                     f"{concurrency:>11} | {name:<8} | {rps:>8.0f} | {p50:>7.2f} | {p99:>7.2f} "
                     f"| {cpus[name]:>10.0f} | {ratio:<13} | {cpu_ratio}"
                 )
+            if "mock" in results and "parse" in results:
+                print(
+                    f"{concurrency:>11} | mock to parse: {results['mock'][0] / results['parse'][0]:.2f}"
+                    f" (req/s), {cpus['parse'] / cpus['mock']:.2f} (CPU per request)"
+                )
     finally:
-        for process in processes:
+        for process in processes.values():
             process.terminate()
             await process.wait()
 
