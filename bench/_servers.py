@@ -1,9 +1,10 @@
-"""Servers the benchmarks run in their own processes: the bare handler, the fair limit, a sink.
+"""Servers the benchmarks run in their own processes: bare, parse, the fair limit, a sink.
 
 ``python bench/_servers.py bare PORT`` answers the endpoint with the mock's success JSON and does
 nothing else. ``python bench/_servers.py parse PORT`` is the least a server that implements the
 endpoint does: it decodes the JSON body, makes a ``uuid4``, keeps the request under it (the
-last 10,000, as the mock keeps documents) and answers with that uuid. ``python bench/_servers.py fair PORT SINK_URL`` answers the same and also sends one
+last 10,000, as the mock keeps documents) and answers with that uuid.
+``python bench/_servers.py fair PORT SINK_URL`` answers as bare does and also sends one
 callback POST per request (a multipart body of the mock's size) to ``SINK_URL`` through one shared
 client session: the least any server that calls back must do, so the fair limit for the mock
 with callbacks on. ``python bench/_servers.py sink PORT`` answers every POST with 200 (a callback
