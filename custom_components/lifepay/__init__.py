@@ -8,6 +8,7 @@ from datetime import timedelta
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import CONF_API_KEY, CONF_URL, CONF_WEBHOOK_ID, Platform
 from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import ConfigEntryAuthFailed, ConfigEntryNotReady
 from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import issue_registry as ir
@@ -16,11 +17,25 @@ from homeassistant.helpers.typing import ConfigType
 
 from . import issues, texts
 from .account import LifePayAccount
-from .api import DEFAULT_BASE_URL, LifePayClient
-from .const import CONF_CONFIRM_HOURS, CONF_GIVE_UP_MINUTES, CONF_LOGIN, DOMAIN, MANUFACTURER
+from .api import (
+    DEFAULT_BASE_URL,
+    LifePayAuthError,
+    LifePayClient,
+    LifePayError,
+    LifePayTransportError,
+)
+from .const import (
+    CONF_CONFIRM_HOURS,
+    CONF_GIVE_UP_MINUTES,
+    CONF_LOGIN,
+    DEFAULT_CONFIRM_HOURS,
+    DEFAULT_GIVE_UP_MINUTES,
+    DOMAIN,
+    MANUFACTURER,
+)
 from .migration import async_migrate_entry
-from .queue import DEFAULT_CONFIRM_HOURS, DEFAULT_GIVE_UP_MINUTES, job_store
 from .services import async_setup_services
+from .storage import JobFile
 from .webhook import (
     ISSUE_LOCAL_CALLBACK_URL,
     ISSUE_NO_CALLBACK_URL,
@@ -50,10 +65,11 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
 
 
 async def async_setup_entry(hass: HomeAssistant, entry: LifePayConfigEntry) -> bool:
-    """Set up an account: its client, webhook, account device and printer entities.
+    """Set up an account: check it, then its webhook, saved documents, devices and entities.
 
-    Nothing is fetched from LifePay here: there is nothing to poll, and a shop whose internet
-    is down at start-up should still get its buttons.
+    The check is a test-mode request, which LifePay validates fully and prints nothing for:
+    refused credentials start re-authentication at once, an unreachable LifePay retries the
+    set-up later, instead of either surfacing at the next press.
     """
     client = LifePayClient(
         session=async_get_clientsession(hass),
@@ -61,19 +77,38 @@ async def async_setup_entry(hass: HomeAssistant, entry: LifePayConfigEntry) -> b
         login=entry.data[CONF_LOGIN],
         base_url=entry.data.get(CONF_URL, DEFAULT_BASE_URL),
     )
+    # The address first: its repair issues say what is wrong even while LifePay is unreachable.
+    callback_url = await async_callback_url(hass, entry)
+    refusal = await _async_check_account(client)
     options = entry.options
+    await texts.async_load(hass)
     account = LifePayAccount(
         hass,
         entry,
         client,
         give_up_after=timedelta(minutes=options.get(CONF_GIVE_UP_MINUTES, DEFAULT_GIVE_UP_MINUTES)),
         confirm_within=timedelta(hours=options.get(CONF_CONFIRM_HOURS, DEFAULT_CONFIRM_HOURS)),
+        callback_url=callback_url,
     )
-    await texts.async_load(hass)
-    account.queue.callback_url = await async_callback_url(hass, entry)
-    # Saved jobs first: a callback for one may arrive as soon as the webhook exists.
-    await account.queue.async_load()
+    # Saved documents first: a callback for one may arrive as soon as the webhook exists.
+    await account.async_start()
+    try:
+        await _async_set_up_account(hass, entry, account, refusal)
+    except BaseException:
+        await account.async_close()  # its timers must not outlive a failed set-up
+        raise
+    return True
+
+
+async def _async_set_up_account(
+    hass: HomeAssistant,
+    entry: LifePayConfigEntry,
+    account: LifePayAccount,
+    refusal: LifePayError | None,
+) -> None:
     entry.runtime_data = account
+    if refusal is not None:
+        account.raise_refusal_issues(refusal)
     async_register_webhook(hass, account)
     dr.async_get(hass).async_get_or_create(
         config_entry_id=entry.entry_id,
@@ -86,7 +121,24 @@ async def async_setup_entry(hass: HomeAssistant, entry: LifePayConfigEntry) -> b
     _forget_issues_of_removed_printers(hass, entry)
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     entry.async_on_unload(entry.add_update_listener(_async_reload_on_change))
-    return True
+
+
+async def _async_check_account(client: LifePayClient) -> LifePayError | None:
+    """A test-mode X-report: raises what must stop the set-up; returns another refusal (cloud
+    printing switched off, say), which does not stop it: the account itself is fine."""
+    try:
+        await client.create_x_report(test=True)
+    except LifePayAuthError as err:
+        raise ConfigEntryAuthFailed(
+            str(err), translation_domain=DOMAIN, translation_key="setup_auth_failed"
+        ) from err
+    except LifePayTransportError as err:
+        raise ConfigEntryNotReady(
+            str(err), translation_domain=DOMAIN, translation_key="setup_unreachable"
+        ) from err
+    except LifePayError as err:
+        return err
+    return None
 
 
 def _forget_issues_of_removed_printers(hass: HomeAssistant, entry: LifePayConfigEntry) -> None:
@@ -109,13 +161,13 @@ async def _async_reload_on_change(hass: HomeAssistant, entry: LifePayConfigEntry
 async def async_unload_entry(hass: HomeAssistant, entry: LifePayConfigEntry) -> bool:
     if not await hass.config_entries.async_unload_platforms(entry, PLATFORMS):
         return False
-    await entry.runtime_data.queue.async_unload()
+    await entry.runtime_data.async_close()
     return True
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: LifePayConfigEntry) -> None:
     """Forget the account's saved jobs, repair issues and cloudhook."""
-    await job_store(hass, entry.entry_id).async_remove()
+    await JobFile(hass, entry.entry_id).async_remove()
     issues.async_clear_all(hass, entry)
     for kind in (ISSUE_NO_CALLBACK_URL, ISSUE_LOCAL_CALLBACK_URL):
         ir.async_delete_issue(hass, DOMAIN, f"{kind}_{entry.entry_id}")

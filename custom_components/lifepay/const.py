@@ -13,6 +13,9 @@ CONF_SERIAL: Final = "serial"
 CONF_ADVANCED: Final = "advanced"
 CONF_GIVE_UP_MINUTES: Final = "give_up_minutes"
 CONF_CONFIRM_HOURS: Final = "confirm_hours"
+DEFAULT_GIVE_UP_MINUTES: Final = 120
+DEFAULT_CONFIRM_HOURS: Final = 12
+"""LifePay's payment notifications are retried for about 5.5 hours; give callbacks twice that."""
 
 SUBENTRY_PRINTER: Final = "printer"
 ANY_PRINTER: Final = "any"

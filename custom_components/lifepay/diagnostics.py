@@ -19,7 +19,7 @@ async def async_get_config_entry_diagnostics(
     hass: HomeAssistant, entry: LifePayConfigEntry
 ) -> dict[str, Any]:
     account = entry.runtime_data
-    jobs = sorted(account.jobs.jobs.values(), key=lambda job: job.requested_at)[-RECENT_JOBS:]
+    jobs = account.recent_jobs(RECENT_JOBS)
     return async_redact_data(
         {
             "entry": {"data": dict(entry.data)},

@@ -18,6 +18,16 @@ from .api import (
 from .const import DOMAIN
 
 
+def storage_error(printer: str) -> HomeAssistantError:
+    """Nothing was sent: the request could not be written to disk first."""
+    return HomeAssistantError(
+        f"The request for {printer} could not be saved",
+        translation_domain=DOMAIN,
+        translation_key="not_saved",
+        translation_placeholders={"printer": printer},
+    )
+
+
 def to_home_assistant_error(error: LifePayError, printer: str) -> HomeAssistantError:
     """The translated error a user sees for ``error`` while printing on ``printer``."""
     placeholders = {

@@ -1,24 +1,25 @@
-"""Print jobs: the one place that owns what happened to each requested document.
+"""Print jobs and the rules of their life: plain Python, no Home Assistant.
 
-A job is one X-report, shift opening or Z-report. Entities only read from a :class:`JobBook`
-and listen for its changes; the print queue asks it for new jobs and records LifePay's answers;
-the webhook hands it callbacks. The book can be turned into plain data and back, so it survives
-restarts. What a person reads is kept as data (a problem key and its details, LifePay's own
-message); the entities turn it into words in the person's language.
+A job is one X-report, shift opening or Z-report. The :class:`Ledger` holds an account's jobs
+and decides every step of their life: what a press makes, whether a job may still be sent,
+what LifePay's answers and callbacks do to it. It never sends, saves, arms a timer or tells
+anyone: each step returns the :class:`Change` it made, and its owner (the account) does the
+rest. So the rules are tested directly, without Home Assistant.
+
+The one check every send passes is :meth:`Ledger.attempt`: a job is sent only while it is
+still being sent, the ledger is open, and its window (``give_up_after`` from when it was asked
+for) has not run out. A job found past its window ends as failed instead, whoever asked.
 """
 
 from __future__ import annotations
 
 import hmac
 import secrets
-from collections.abc import Callable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any
-
-from homeassistant.core import CALLBACK_TYPE, callback
-from homeassistant.util import dt as dt_util
 
 from .api import (
     CallbackNotification,
@@ -31,6 +32,7 @@ from .api import (
     LifePayHttpStatusError,
     LifePayMalformedResponseError,
     LifePayTimeoutError,
+    RetrySchedule,
     lifepay_words,
     new_ext_id,
 )
@@ -56,7 +58,7 @@ class JobStatus(StrEnum):
     REJECTED = "rejected"
     """LifePay refused the request with a final answer."""
     FAILED = "failed"
-    """LifePay never answered within the give-up window; nothing more is sent."""
+    """Not sent within its window (LifePay never answered, or it was too old to send)."""
     UNCONFIRMED = "unconfirmed"
     """LifePay took it, but no callback came within the confirmation window."""
     SENT = "sent"
@@ -97,6 +99,8 @@ AWAITING_CALLBACK_STATUSES = frozenset({JobStatus.ACCEPTED, JobStatus.AWAITING_R
 """LifePay has the document and owes a callback about it."""
 CORRECTABLE_STATUSES = frozenset({JobStatus.FAILED, JobStatus.UNCONFIRMED, JobStatus.SENT})
 """Ends Home Assistant reached without LifePay's word; a callback that comes after all wins."""
+RESTARTABLE_STATUSES = frozenset({JobStatus.REJECTED, JobStatus.FAILED})
+"""Ends a person may undo by asking for the same document again (its own ext_id)."""
 _FROM_CALLBACK = {
     DocumentStatus.PROCESSED: JobStatus.PROCESSED,
     DocumentStatus.AWAITING_RETRY: JobStatus.AWAITING_RETRY,
@@ -120,6 +124,9 @@ class Problem(StrEnum):
     GAVE_UP = "gave_up"
     """No answer within the give-up window (details: ``attempts``, ``minutes``, and the last
     try's problem as ``last_problem`` with its details prefixed ``last_``)."""
+    EXPIRED = "expired"
+    """Its window ran out before it could be tried again (Home Assistant was not running, say);
+    details: ``minutes``, ``attempts``."""
     NO_CONFIRMATION = "no_confirmation"
     """LifePay took it but never reported on it (details: ``hours``)."""
     NO_CALLBACK_URL = "no_callback_url"
@@ -149,8 +156,15 @@ class ForgedCallbackError(Exception):
     """A callback whose secret does not match the job it names."""
 
 
-def _time(value: str | None) -> datetime | None:
-    return dt_util.parse_datetime(value) if value else None
+def parse_moment(value: Any) -> datetime | None:
+    """A stored ISO moment as an aware datetime (UTC when it names no zone)."""
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -162,6 +176,10 @@ def _problem(value: Any) -> Problem | None:
         return Problem(value)
     except ValueError:
         return None  # none, or one a newer version wrote
+
+
+def _minutes(window: timedelta) -> str:
+    return f"{window.total_seconds() / 60:g}"
 
 
 def _hours(window: timedelta) -> str:
@@ -207,7 +225,7 @@ class PrintJob:
         return {"token": self.token, "data": self.user_data}
 
     def attributes(self) -> dict[str, Any]:
-        """The job as plain values, for state attributes and events."""
+        """The job as plain values, for state attributes and events (never the secret)."""
         return {
             "uuid": self.uuid,
             "ext_id": self.ext_id,
@@ -248,84 +266,203 @@ class PrintJob:
         }
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> PrintJob:
-        requested_at = _time(data["requested_at"]) or dt_util.utcnow()
+    def from_dict(cls, data: dict[str, Any], now: datetime) -> PrintJob:
+        """A saved job; raises ``KeyError`` or ``ValueError`` for one this version cannot run
+        (a status or kind a newer version wrote)."""
+        requested_at = parse_moment(data.get("requested_at")) or now
         cashier = data.get("cashier")
-        problem = data.get("problem")
         return cls(
             printer_id=data["printer_id"],
             ext_id=data["ext_id"],
             token=data["token"],
             requested_at=requested_at,
-            updated_at=_time(data.get("updated_at")) or requested_at,
+            updated_at=parse_moment(data.get("updated_at")) or requested_at,
             kind=DocumentKind(data.get("kind", DocumentKind.X_REPORT)),
             status=JobStatus(data["status"]),
             target_serial=data.get("target_serial"),
-            cashier=Cashier(cashier.get("name"), cashier.get("inn")) if cashier else None,
+            cashier=Cashier(cashier.get("name"), cashier.get("inn"))
+            if isinstance(cashier, dict)
+            else None,
             uuid=data.get("uuid"),
             code=data.get("code"),
             message=data.get("message"),
-            problem=_problem(problem),
+            problem=_problem(data.get("problem")),
             problem_details=dict(data.get("problem_details") or {}),
             user_data=data.get("user_data"),
-            attempts=data.get("attempts", 0),
-            next_attempt_at=_time(data.get("next_attempt_at")),
-            confirm_by=_time(data.get("confirm_by")),
+            attempts=int(data.get("attempts") or 0),
+            next_attempt_at=parse_moment(data.get("next_attempt_at")),
+            confirm_by=parse_moment(data.get("confirm_by")),
             lifepay_status=data.get("lifepay_status"),
         )
 
 
-@dataclass(slots=True)
-class JobBook:
-    """The jobs of one account, by ext_id, with listeners per printer.
+@dataclass(frozen=True, slots=True, init=False)
+class Change:
+    """One step of a job: the status it had before (``None``: new) and the one it has after."""
 
-    ``on_change`` is called after every change, so the owner can save the book.
+    job: PrintJob
+    previous: JobStatus | None
+    status: JobStatus
+
+    def __init__(self, job: PrintJob, previous: JobStatus | None) -> None:
+        object.__setattr__(self, "job", job)
+        object.__setattr__(self, "previous", previous)
+        object.__setattr__(self, "status", job.status)  # the job moves on; the step does not
+
+    @property
+    def status_changed(self) -> bool:
+        return self.previous is not self.status
+
+
+class Submission(StrEnum):
+    """How a request became a job; the action's response says it."""
+
+    NEW = "new"
+    REPEAT = "repeat"
+    """The caller's ext_id was used before: LifePay answers with the first document."""
+    RESENT = "resent"
+    """The printer's last one of these was still being sent (no answer from LifePay yet, within
+    its window): it is sent again now, with its own ext_id, instead of a second document."""
+
+
+@dataclass(frozen=True, slots=True)
+class Submitted:
+    """What a request made: the job to send, how, and the changes on the way."""
+
+    job: PrintJob
+    how: Submission
+    changes: list[Change]
+
+
+class Ledger:
+    """An account's jobs by ext_id, and every rule about them.
+
+    ``give_up_after`` is a job's window: from when it was asked for, it may be sent (and sent
+    again) until then, never after. ``confirm_within`` is how long LifePay's report on a job it
+    took is awaited. After :meth:`close` nothing is sent.
     """
 
-    jobs: dict[str, PrintJob] = field(default_factory=dict)
-    on_change: Callable[[], None] = lambda: None
-    on_status: Callable[[PrintJob, JobStatus | None], None] = lambda _job, _previous: None
-    """Called after a job's status changed, with the status it had before."""
-    _by_uuid: dict[str, PrintJob] = field(default_factory=dict)
-    _by_token: dict[str, PrintJob] = field(default_factory=dict)
-    _latest: dict[tuple[str, DocumentKind], PrintJob] = field(default_factory=dict)
-    _last_success: dict[tuple[str, DocumentKind], datetime] = field(default_factory=dict)
-    _listeners: dict[str, list[Callable[[], None]]] = field(default_factory=dict)
+    def __init__(
+        self,
+        give_up_after: timedelta,
+        confirm_within: timedelta,
+        *,
+        schedule: RetrySchedule | None = None,
+        finished_kept: int = FINISHED_JOBS_KEPT,
+    ) -> None:
+        self.give_up_after = give_up_after
+        self.confirm_within = confirm_within
+        self.schedule = schedule or RetrySchedule()
+        self.finished_kept = finished_kept
+        self.closed = False
+        self._jobs: dict[str, PrintJob] = {}
+        self._foreign: list[dict[str, Any]] = []
+        """Saved jobs this version cannot run (written by a newer one): kept as they were."""
+        self._by_uuid: dict[str, PrintJob] = {}
+        self._by_token: dict[str, PrintJob] = {}
+        self._latest: dict[tuple[str, DocumentKind], PrintJob] = {}
+        self._last_success: dict[tuple[str, DocumentKind], datetime] = {}
 
     # --- persistence ------------------------------------------------------------------------
 
     def as_dict(self) -> dict[str, Any]:
-        return {"jobs": [job.as_dict() for job in self.jobs.values()]}
+        return {"jobs": [*self._foreign, *(job.as_dict() for job in self._jobs.values())]}
 
-    def load(self, data: dict[str, Any]) -> None:
-        """Restore jobs saved by :meth:`as_dict` (oldest first, as they were saved)."""
+    def load(self, data: dict[str, Any], now: datetime) -> int:
+        """Restore jobs saved by :meth:`as_dict`, oldest first; returns how many were kept
+        aside because this version cannot run them."""
         for raw in data.get("jobs", []):
-            job = PrintJob.from_dict(raw)
-            self.jobs[job.ext_id] = job
-            self._by_token[job.token] = job
-            if job.uuid is not None:
-                self._by_uuid[job.uuid] = job
-            self._remember(job)
+            try:
+                job = PrintJob.from_dict(raw, now)
+            except (KeyError, TypeError, ValueError, AttributeError):
+                self._foreign.append(raw)
+                continue
+            self._add(job)
+        return len(self._foreign)
 
-    # --- changes ----------------------------------------------------------------------------
+    def close(self) -> None:
+        """The owner is going away: nothing may be sent from now on."""
+        self.closed = True
 
-    def new_job(
+    # --- the one check ----------------------------------------------------------------------
+
+    def send_by(self, job: PrintJob) -> datetime:
+        """The end of the job's window: it is never sent after this."""
+        return job.requested_at + self.give_up_after
+
+    def may_send(self, job: PrintJob, now: datetime) -> bool:
+        return not self.closed and job.status in SENDING_STATUSES and now <= self.send_by(job)
+
+    def attempt(self, job: PrintJob, now: datetime) -> tuple[bool, list[Change]]:
+        """Whether to send ``job`` now (counted as a try), or why not: a job past its window
+        ends as failed here, whoever wanted to send it."""
+        if self.may_send(job, now):
+            previous = job.status
+            job.attempts += 1
+            job.next_attempt_at = None
+            return True, [Change(job, previous)]
+        return False, self._expire(job, now)
+
+    def expire_overdue(self, now: datetime) -> list[Change]:
+        """End every job still to be sent whose window has run out (at start-up)."""
+        changes: list[Change] = []
+        for job in list(self.unfinished()):
+            changes += self._expire(job, now)
+        return changes
+
+    def _expire(self, job: PrintJob, now: datetime) -> list[Change]:
+        if self.closed or job.status not in SENDING_STATUSES or now <= self.send_by(job):
+            return []
+        details = {
+            "attempts": str(job.attempts),
+            "minutes": _minutes(self.give_up_after),
+            "requested_at": job.requested_at.isoformat(),
+        }
+        if job.problem is not None and job.status is JobStatus.RETRYING:
+            # It was being retried: say what the last try met, as a give-up does.
+            details["last_problem"] = job.problem.value
+            details |= {f"last_{key}": value for key, value in job.problem_details.items()}
+            problem = Problem.GAVE_UP
+        else:
+            problem = Problem.EXPIRED
+        job.next_attempt_at = None
+        return [
+            self._update(job, now, JobStatus.FAILED, message=None, problem=problem, details=details)
+        ]
+
+    # --- requests ---------------------------------------------------------------------------
+
+    def submit(
         self,
         printer_id: str,
+        kind: DocumentKind,
+        now: datetime,
+        *,
         target_serial: str | None = None,
+        cashier: Cashier | None = None,
         ext_id: str | None = None,
         user_data: JsonValue = None,
-        *,
-        kind: DocumentKind = DocumentKind.X_REPORT,
-        cashier: Cashier | None = None,
-    ) -> tuple[PrintJob, bool]:
-        """A job for a request about to be sent, and whether it is new.
+    ) -> Submitted:
+        """What a press or an action call makes.
 
-        A known ext_id keeps its job and secret: LifePay would answer with the first document.
+        - The caller's own ext_id, known already: that job (a repeat). If it was refused or
+          not sent in time, naming it again is a decision of its own: a fresh window.
+        - No ext_id while the printer's last one of this kind is still being sent within its
+          window: that one, sent now (one document, not two).
+        - Otherwise a new job; a last one found past its window ends as failed first.
         """
-        if ext_id is not None and (known := self.jobs.get(ext_id)) is not None:
-            return known, False
-        now = dt_util.utcnow()
+        if ext_id is not None and (known := self._jobs.get(ext_id)) is not None:
+            changes: list[Change] = []
+            if known.status in RESTARTABLE_STATUSES or (
+                known.status in SENDING_STATUSES and now > self.send_by(known)
+            ):
+                changes = self.restart(known, now)
+            return Submitted(known, Submission.REPEAT, changes)
+        changes = []
+        if ext_id is None and (waiting := self.latest(printer_id, kind)) is not None:
+            if waiting.status in SENDING_STATUSES and now <= self.send_by(waiting):
+                return Submitted(waiting, Submission.RESENT, [])
+            changes = self._expire(waiting, now)
         job = PrintJob(
             printer_id=printer_id,
             ext_id=ext_id or new_ext_id(),
@@ -337,93 +474,116 @@ class JobBook:
             cashier=cashier,
             user_data=user_data,
         )
-        self.jobs[job.ext_id] = job
-        self._by_token[job.token] = job
+        self._add(job)
         self._prune()
-        self._changed(job)
-        return job, True
+        return Submitted(job, Submission.NEW, [*changes, Change(job, None)])
 
-    @callback
-    def attempting(self, job: PrintJob) -> None:
-        job.attempts += 1
+    def restart(self, job: PrintJob, now: datetime) -> list[Change]:
+        """A person sends a job again: a fresh window from now, the same ext_id."""
+        job.requested_at = now
         job.next_attempt_at = None
-        self._changed(job)
+        job.attempts = 0 if job.status in RESTARTABLE_STATUSES else job.attempts
+        return [self._update(job, now, JobStatus.PENDING, message=None)]
 
-    @callback
-    def accepted(self, job: PrintJob, uuid: str, confirm_by: datetime | None) -> None:
-        """LifePay took the job; ``confirm_by`` is ``None`` when no callback can come."""
+    # --- LifePay's answers ------------------------------------------------------------------
+
+    def accepted(
+        self, job: PrintJob, uuid: str, now: datetime, *, callback_expected: bool
+    ) -> list[Change]:
+        """LifePay took the job (a uuid came back)."""
         job.uuid = uuid
         job.next_attempt_at = None
         self._by_uuid[uuid] = job
-        if job.status in SENDING_STATUSES or job.status in CORRECTABLE_STATUSES:
-            job.confirm_by = confirm_by
-            if confirm_by is not None:
-                self._update(job, JobStatus.ACCEPTED, code=0, message=None)
-            else:
-                self._update(
-                    job, JobStatus.SENT, code=0, message=None, problem=Problem.NO_CALLBACK_URL
-                )
-        else:  # a callback came first and already said more
-            self._changed(job)
+        if job.status not in SENDING_STATUSES and job.status not in CORRECTABLE_STATUSES:
+            return [Change(job, job.status)]  # a callback came first and already said more
+        if callback_expected:
+            job.confirm_by = now + self.confirm_within
+            return [self._update(job, now, JobStatus.ACCEPTED, code=0, message=None)]
+        job.confirm_by = None
+        return [
+            self._update(
+                job, now, JobStatus.SENT, code=0, message=None, problem=Problem.NO_CALLBACK_URL
+            )
+        ]
 
-    @callback
-    def rejected(self, job: PrintJob, error: LifePayError) -> None:
+    def refused(self, job: PrintJob, error: LifePayError, now: datetime) -> list[Change]:
+        """A final answer (a non-zero code): the job ends, unless a callback ended it first."""
+        if job.status not in SENDING_STATUSES:
+            return []
         job.next_attempt_at = None
         problem, details = problem_of(error)
-        self._update(
-            job,
-            JobStatus.REJECTED,
-            code=error.code,
-            message=lifepay_words(error),
-            problem=problem,
-            details=details,
-        )
-
-    @callback
-    def retrying(self, job: PrintJob, error: LifePayError, next_attempt_at: datetime) -> None:
-        job.next_attempt_at = next_attempt_at
-        problem, details = problem_of(error)
-        self._update(
-            job, JobStatus.RETRYING, code=None, message=None, problem=problem, details=details
-        )
-
-    @callback
-    def failed(self, job: PrintJob, give_up_after: timedelta, last_error: LifePayError) -> None:
-        """Given up: LifePay never answered within ``give_up_after`` of the request."""
-        job.next_attempt_at = None
-        last_problem, last_details = problem_of(last_error)
-        details = {
-            "attempts": str(job.attempts),
-            "minutes": f"{give_up_after.total_seconds() / 60:g}",
-            # What the last try met, so that the message can say it.
-            "last_problem": last_problem.value,
-            **{f"last_{key}": value for key, value in last_details.items()},
-        }
-        self._update(
-            job, JobStatus.FAILED, code=None, message=None, problem=Problem.GAVE_UP, details=details
-        )
-
-    @callback
-    def restart(self, job: PrintJob) -> None:
-        """A person sends a given-up job again: a fresh give-up window, the same ext_id."""
-        job.requested_at = dt_util.utcnow()
-        job.next_attempt_at = None
-        self._update(job, JobStatus.PENDING, message=None)
-
-    @callback
-    def unconfirmed(self, job: PrintJob, waited: timedelta) -> None:
-        """No callback came in time; a later one still corrects it."""
-        if job.status in AWAITING_CALLBACK_STATUSES:
-            job.confirm_by = None
+        return [
             self._update(
                 job,
+                now,
+                JobStatus.REJECTED,
+                code=error.code,
+                message=lifepay_words(error),
+                problem=problem,
+                details=details,
+            )
+        ]
+
+    def unanswered(self, job: PrintJob, error: LifePayError, now: datetime) -> list[Change]:
+        """No usable answer: retry on LifePay's schedule inside the window, else give up."""
+        if job.status not in SENDING_STATUSES:
+            return []  # a callback already told us what became of it
+        next_attempt = now + self.schedule.delay_after(max(job.attempts, 1))
+        problem, details = problem_of(error)
+        if next_attempt > self.send_by(job) or self.closed:
+            if self.closed:  # sent again by whoever opens the ledger next
+                return []
+            job.next_attempt_at = None
+            details = {
+                "attempts": str(job.attempts),
+                "minutes": _minutes(self.give_up_after),
+                "requested_at": job.requested_at.isoformat(),
+                "last_problem": problem.value,
+                **{f"last_{key}": value for key, value in details.items()},
+            }
+            return [
+                self._update(
+                    job,
+                    now,
+                    JobStatus.FAILED,
+                    message=None,
+                    problem=Problem.GAVE_UP,
+                    details=details,
+                )
+            ]
+        job.next_attempt_at = next_attempt
+        return [
+            self._update(
+                job,
+                now,
+                JobStatus.RETRYING,
+                code=None,
+                message=None,
+                problem=problem,
+                details=details,
+            )
+        ]
+
+    def unconfirmed(self, job: PrintJob, now: datetime) -> list[Change]:
+        """No callback came by ``confirm_by``; a later one still corrects it."""
+        if (
+            job.status not in AWAITING_CALLBACK_STATUSES
+            or job.confirm_by is None
+            or now < job.confirm_by
+        ):
+            return []
+        job.confirm_by = None
+        return [
+            self._update(
+                job,
+                now,
                 JobStatus.UNCONFIRMED,
                 message=job.message,
                 problem=Problem.NO_CONFIRMATION,
-                details={"hours": _hours(waited)},
+                details={"hours": _hours(self.confirm_within)},
             )
+        ]
 
-    @callback
     def find_authentic(self, notification: CallbackNotification) -> PrintJob:
         """The job a callback is about, if it carries that job's secret.
 
@@ -435,7 +595,7 @@ class JobBook:
         if notification.uuid is not None:
             job = self._by_uuid.get(notification.uuid)
         if job is None and notification.ext_id is not None:
-            job = self.jobs.get(notification.ext_id)
+            job = self._jobs.get(notification.ext_id)
         if job is None and notification.uuid is None and notification.ext_id is None:
             job = self._by_token.get(token)
         if job is None:
@@ -446,44 +606,42 @@ class JobBook:
             raise ForgedCallbackError
         return job
 
-    @callback
     def apply_callback(
-        self, job: PrintJob, notification: CallbackNotification, confirm_by: datetime
-    ) -> bool:
-        """Apply an authentic callback to its job; ``False`` when its status word is unknown.
+        self, job: PrintJob, notification: CallbackNotification, now: datetime
+    ) -> list[Change]:
+        """Apply an authentic callback to its job.
 
-        An unknown word is recorded as sent, and the job keeps its last known state. A job
-        LifePay still works on must hear again by ``confirm_by``.
+        An unknown status word is recorded as sent and the job keeps its last known state. A
+        late or repeated callback never moves a finished job backwards, except an end Home
+        Assistant reached alone (gave up, no confirmation): LifePay says what became of it.
+        While LifePay still works on it, a fresh confirmation window from its last word.
         """
+        previous = job.status
         if job.uuid is None and notification.uuid is not None:
             job.uuid = notification.uuid
             self._by_uuid[notification.uuid] = job
         job.lifepay_status = notification.status_word
         if notification.status is None:
             if job.status in AWAITING_CALLBACK_STATUSES:
-                job.confirm_by = confirm_by
-            self._changed(job)
-            return False
-        # A late or repeated callback never moves a finished job backwards, except an end Home
-        # Assistant reached alone (gave up, no confirmation): LifePay says what became of it.
-        if not job.final or job.status in CORRECTABLE_STATUSES:
-            job.next_attempt_at = None
-            status = _FROM_CALLBACK[notification.status]
-            job.confirm_by = confirm_by if status in AWAITING_CALLBACK_STATUSES else None
-            self._update(job, status, message=notification.message or None)
-        else:
-            self._changed(job)
-        return True
-
-    def awaiting_callback(self) -> list[PrintJob]:
-        """Jobs LifePay owes a callback about, with a deadline for it."""
-        return [
-            job
-            for job in self.jobs.values()
-            if job.status in AWAITING_CALLBACK_STATUSES and job.confirm_by is not None
-        ]
+                job.confirm_by = now + self.confirm_within
+            return [Change(job, previous)]
+        if job.final and job.status not in CORRECTABLE_STATUSES:
+            return [Change(job, previous)]
+        job.next_attempt_at = None
+        status = _FROM_CALLBACK[notification.status]
+        job.confirm_by = now + self.confirm_within if status in AWAITING_CALLBACK_STATUSES else None
+        return [self._update(job, now, status, message=notification.message or None)]
 
     # --- reading ----------------------------------------------------------------------------
+
+    def __iter__(self) -> Iterator[PrintJob]:
+        return iter(list(self._jobs.values()))
+
+    def __len__(self) -> int:
+        return len(self._jobs)
+
+    def get(self, ext_id: str) -> PrintJob | None:
+        return self._jobs.get(ext_id)
 
     def latest(
         self, printer_id: str, kind: DocumentKind = DocumentKind.X_REPORT
@@ -502,40 +660,44 @@ class JobBook:
 
     def unfinished(self) -> list[PrintJob]:
         """Jobs still to be sent, oldest first."""
-        return [job for job in self.jobs.values() if job.status in SENDING_STATUSES]
+        return [job for job in self._jobs.values() if job.status in SENDING_STATUSES]
 
-    def not_through(self, printer_id: str, kind: DocumentKind) -> PrintJob | None:
-        """The printer's last job of this kind if it never got LifePay's answer: still being
-        sent, or given up (LifePay may have it after all)."""
-        job = self.latest(printer_id, kind)
-        unanswered = job is not None and (
-            job.status in SENDING_STATUSES or job.status is JobStatus.FAILED
-        )
-        return job if unanswered else None
+    def awaiting_callback(self) -> list[PrintJob]:
+        """Jobs LifePay owes a callback about, with a deadline for it."""
+        return [
+            job
+            for job in self._jobs.values()
+            if job.status in AWAITING_CALLBACK_STATUSES and job.confirm_by is not None
+        ]
 
-    @callback
-    def async_add_listener(self, printer_id: str, listener: Callable[[], None]) -> CALLBACK_TYPE:
-        listeners = self._listeners.setdefault(printer_id, [])
-        listeners.append(listener)
-
-        @callback
-        def remove() -> None:
-            listeners.remove(listener)
-
-        return remove
+    def given_up(self, printer_id: str) -> list[PrintJob]:
+        """The printer's jobs that were not sent in time, oldest first."""
+        return [
+            job
+            for job in self._jobs.values()
+            if job.printer_id == printer_id and job.status is JobStatus.FAILED
+        ]
 
     # --- internals --------------------------------------------------------------------------
+
+    def _add(self, job: PrintJob) -> None:
+        self._jobs[job.ext_id] = job
+        self._by_token[job.token] = job
+        if job.uuid is not None:
+            self._by_uuid[job.uuid] = job
+        self._remember(job)
 
     def _update(
         self,
         job: PrintJob,
+        now: datetime,
         status: JobStatus,
         *,
         code: int | None = None,
         message: str | None,
         problem: Problem | None = None,
         details: dict[str, str] | None = None,
-    ) -> None:
+    ) -> Change:
         previous = job.status
         job.status = status
         job.message = message
@@ -543,16 +705,9 @@ class JobBook:
         job.problem_details = details or {}
         if code is not None or status in (JobStatus.REJECTED, JobStatus.RETRYING):
             job.code = code
-        job.updated_at = dt_util.utcnow()
-        self._changed(job)
-        if status is not previous:
-            self.on_status(job, previous)
-
-    def _changed(self, job: PrintJob) -> None:
+        job.updated_at = now
         self._remember(job)
-        self.on_change()
-        for listener in list(self._listeners.get(job.printer_id, ())):
-            listener()
+        return Change(job, previous)
 
     def _remember(self, job: PrintJob) -> None:
         key = (job.printer_id, job.kind)
@@ -565,12 +720,32 @@ class JobBook:
                 self._last_success[key] = job.updated_at
 
     def _prune(self) -> None:
-        finished = [job for job in self.jobs.values() if job.final]
-        for job in finished[: max(0, len(finished) - FINISHED_JOBS_KEPT)]:
-            del self.jobs[job.ext_id]
-            self._by_token.pop(job.token, None)
-            if job.uuid is not None:
-                self._by_uuid.pop(job.uuid, None)
+        finished = [job for job in self._jobs.values() if job.final]
+        for job in finished[: max(0, len(finished) - self.finished_kept)]:
+            self._forget(job)
+
+    def _forget(self, job: PrintJob) -> None:
+        del self._jobs[job.ext_id]
+        self._by_token.pop(job.token, None)
+        if job.uuid is not None:
+            self._by_uuid.pop(job.uuid, None)
+
+
+def net_steps(changes: Iterable[Change]) -> list[Change]:
+    """One step per job, from its first status in ``changes`` to its last, in order; jobs
+    that ended where they began are left out (their steps were undone before anyone heard)."""
+    first: dict[int, Change] = {}
+    last: dict[int, Change] = {}
+    for change in changes:
+        first.setdefault(id(change.job), change)
+        last[id(change.job)] = change
+    steps = []
+    for key, opening in first.items():
+        step = Change(opening.job, opening.previous)
+        object.__setattr__(step, "status", last[key].status)
+        if step.status_changed:
+            steps.append(step)
+    return steps
 
 
 def _token_of(callback_data: JsonValue) -> str:

@@ -6,7 +6,7 @@ import contextlib
 from typing import TYPE_CHECKING, Any
 
 import voluptuous as vol
-from homeassistant.components.repairs import RepairsFlow
+from homeassistant.components.repairs import ConfirmRepairFlow, RepairsFlow
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResult
@@ -23,7 +23,6 @@ from .api import (
 from .config_flow import async_check_printer
 from .const import ANY_PRINTER, CONF_SERIAL, DOMAIN
 from .issues import Issue
-from .jobs import JobStatus
 
 if TYPE_CHECKING:
     from .account import LifePayAccount, Printer
@@ -38,7 +37,9 @@ async def async_create_fix_flow(
         Issue.ACCESS_DENIED: ChangePrinterFix,
         Issue.GAVE_UP: SendAgainFix,
     }
-    kind = next(issue for issue in flows if issue_id.startswith(f"{issue}_"))
+    kind = next((issue for issue in flows if issue_id.startswith(f"{issue}_")), None)
+    if kind is None:  # raised by another version: confirming it closes it
+        return ConfirmRepairFlow()
     return flows[kind](issue_id, str(data.get("entry_id", "")), str(data.get("subentry_id", "")))
 
 
@@ -168,13 +169,9 @@ class ChangePrinterFix(_LifePayFix):
 
 
 class SendAgainFix(_SubmitFix):
-    """LifePay never answered: send the same documents again (same ext_id: nothing doubles)."""
+    """Not sent in time: a person decides to send the same documents again (same ext_id:
+    nothing doubles). Every one is tried; the first refusal is shown."""
 
     async def _apply(self, account: LifePayAccount) -> None:
-        given_up = [
-            job
-            for job in account.jobs.jobs.values()
-            if job.printer_id == self.subentry_id and job.status is JobStatus.FAILED
-        ]
-        for job in given_up:
-            await account.queue.async_send_again(job)
+        if refusals := await account.async_send_again(self.subentry_id):
+            raise refusals[0]

@@ -113,7 +113,7 @@ class _JobSensor(LifePayPrinterEntity, RestoreSensor):
         await self._restore()
         self._update_from_jobs()  # saved jobs, when there are any, know better than the state
         self.async_on_remove(
-            self.account.jobs.async_add_listener(self.printer.subentry_id, self._job_changed)
+            self.account.async_add_listener(self.printer.subentry_id, self._job_changed)
         )
 
     async def _restore(self) -> None:
@@ -153,7 +153,7 @@ class StatusSensor(_JobSensor):
     _restored_attributes = _JOB_ATTRIBUTES
 
     def _update_from_jobs(self) -> None:
-        job = self.account.jobs.latest(self.printer.subentry_id, self.entity_description.kind)
+        job = self.account.latest(self.printer.subentry_id, self.entity_description.kind)
         if job is not None:
             self._attr_native_value = job.status.value
             self._attr_extra_state_attributes = self._job_attributes(job)
@@ -165,9 +165,7 @@ class LastPrintedSensor(_JobSensor):
     entity_description: DocumentSensorDescription
 
     def _update_from_jobs(self) -> None:
-        moment = self.account.jobs.last_success(
-            self.printer.subentry_id, self.entity_description.kind
-        )
+        moment = self.account.last_success(self.printer.subentry_id, self.entity_description.kind)
         if moment is not None:
             self._attr_native_value = moment
 
@@ -182,7 +180,7 @@ class ShiftSensor(_JobSensor):
     _restored_attributes = ("opened_at", "closed_at")
 
     def _update_from_jobs(self) -> None:
-        jobs = self.account.jobs
+        jobs = self.account
         printer_id = self.printer.subentry_id
         opened = jobs.last_success(printer_id, DocumentKind.OPEN_SHIFT)
         closed = jobs.last_success(printer_id, DocumentKind.Z_REPORT)
@@ -213,7 +211,7 @@ class LastMessageSensor(_JobSensor):
     _restored_attributes = ("document", "status")
 
     def _update_from_jobs(self) -> None:
-        job = self.account.jobs.latest_of_any_kind(self.printer.subentry_id)
+        job = self.account.latest_of_any_kind(self.printer.subentry_id)
         if job is None:
             return
         document = texts.document(self.hass, job.kind)

@@ -7,12 +7,15 @@ for device names), from the same translation files as everything else, English a
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import translation
+from homeassistant.util import dt as dt_util
 
 from .api import DocumentKind
 from .const import DOMAIN
-from .jobs import JobStatus, PrintJob, Problem
+from .jobs import JobStatus, PrintJob, Problem, parse_moment
 
 CATEGORIES = ("exceptions", "selector", "entity", "device")
 FALLBACK_LANGUAGE = "en"
@@ -60,6 +63,8 @@ def status(hass: HomeAssistant, kind: DocumentKind, value: JobStatus) -> str:
 @callback
 def problem(hass: HomeAssistant, value: Problem, details: dict[str, str]) -> str:
     placeholders = dict(details)
+    if (moment := parse_moment(details.get("requested_at"))) is not None:
+        placeholders["requested_at"] = local_moment(moment)
     if value is Problem.GAVE_UP and (last := details.get("last_problem")):
         last_details = {
             key.removeprefix("last_"): item
@@ -68,6 +73,11 @@ def problem(hass: HomeAssistant, value: Problem, details: dict[str, str]) -> str
         }
         placeholders["last"] = problem(hass, Problem(last), last_details)
     return _text(hass, "exceptions", f"problem_{value.value}.message", placeholders)
+
+
+def local_moment(moment: datetime) -> str:
+    """A moment as a person reads it, in the instance's time zone: 2026-12-02 17:41."""
+    return dt_util.as_local(moment).strftime("%Y-%m-%d %H:%M")
 
 
 @callback

@@ -4,25 +4,22 @@ from __future__ import annotations
 
 from http import HTTPStatus
 from types import ModuleType
-from typing import TYPE_CHECKING
 
 from aiohttp import web
 from homeassistant.components import webhook
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import CONF_URL, CONF_WEBHOOK_ID
 from homeassistant.core import HomeAssistant
-from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.network import NoURLAvailableError
 
+from .account import AccountClosedError, LifePayAccount
 from .api import DEFAULT_BASE_URL, DocumentKind, LifePayCallbackError, parse_callback
 from .api.callback import MAX_CALLBACK_BYTES
 from .api.validation import CALLBACK_URL_MAX_LENGTH
 from .const import CONF_LOGIN, DOMAIN, EVENT_CALLBACK, EVENT_X_REPORT, LOGGER
 from .jobs import ForgedCallbackError, UnknownJobError
-
-if TYPE_CHECKING:
-    from .account import LifePayAccount
+from .storage import StorageError
 
 ISSUE_NO_CALLBACK_URL = "no_callback_url"
 ISSUE_LOCAL_CALLBACK_URL = "local_callback_url"
@@ -116,8 +113,7 @@ async def handle_callback(account: LifePayAccount, request: web.Request) -> web.
     Anything that does not carry a job's secret gets a 4xx and changes nothing. An authentic
     callback always gets its 200, whatever its shape or status word, so LifePay stops sending it.
     """
-    body = await request.content.read(MAX_CALLBACK_BYTES + 1)
-    if len(body) > MAX_CALLBACK_BYTES:
+    if (body := await _read_whole(request, MAX_CALLBACK_BYTES)) is None:
         return web.Response(status=HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
     try:
         notification = parse_callback(body, request.headers.get("Content-Type"))
@@ -125,17 +121,20 @@ async def handle_callback(account: LifePayAccount, request: web.Request) -> web.
         LOGGER.warning("Ignored a LifePay callback with no document in it: %s", err)
         return web.Response(status=HTTPStatus.BAD_REQUEST, text="malformed callback")
     try:
-        job, understood = await account.queue.async_apply_callback(notification)
+        job, understood = await account.async_apply_callback(notification)
     except UnknownJobError:
         LOGGER.warning("Ignored a LifePay callback about an unknown document")
         return web.Response(status=HTTPStatus.NOT_FOUND, text="unknown document")
     except ForgedCallbackError:
         LOGGER.warning("Ignored a LifePay callback with a wrong secret")
         return web.Response(status=HTTPStatus.FORBIDDEN, text="forbidden")
-    except (OSError, HomeAssistantError) as err:
+    except StorageError as err:
         # Not on disk: no 200, so that LifePay sends it again.
         LOGGER.error("Could not save a LifePay callback, asking LifePay to repeat it: %s", err)
         return web.Response(status=HTTPStatus.INTERNAL_SERVER_ERROR, text="not saved")
+    except AccountClosedError:
+        # Unloaded while it came (a reload): the account that follows takes the repeat.
+        return web.Response(status=HTTPStatus.SERVICE_UNAVAILABLE, text="reloading")
     if not understood:
         account.warn_unknown_status(notification.status_word)
     LOGGER.debug("%s %s is now %s", job.kind, job.ext_id, job.status)
@@ -157,3 +156,15 @@ async def handle_callback(account: LifePayAccount, request: web.Request) -> web.
     if job.kind is DocumentKind.X_REPORT:  # the event of version 0.1, for its automations
         account.hass.bus.async_fire(EVENT_X_REPORT, data)
     return web.Response(text="OK")
+
+
+async def _read_whole(request: web.Request, limit: int) -> bytes | None:
+    """The whole body, however many chunks it came in; ``None`` past ``limit`` bytes."""
+    if request.content_length is not None and request.content_length > limit:
+        return None
+    body = bytearray()
+    async for chunk in request.content.iter_chunked(16 * 1024):
+        body += chunk
+        if len(body) > limit:
+            return None
+    return bytes(body)

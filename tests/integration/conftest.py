@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -17,6 +19,7 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 from custom_components.lifepay.const import CONF_LOGIN, CONF_SERIAL, DOMAIN, SUBENTRY_PRINTER
 
 if TYPE_CHECKING:
+    from mock_lifepay.journal import JournalEntry
     from mock_lifepay.pytest_plugin import MockHandle
 
 WEBHOOK_ID = "0123456789abcdef" * 4
@@ -37,6 +40,12 @@ def _blocking_calls_detected(disable_block_async_io: None, monkeypatch: pytest.M
     """
     monkeypatch.setattr(block_async_io, "_IN_TESTS", False)
     block_async_io.enable()
+
+
+@pytest.fixture(autouse=True)
+def _config_dir_of_its_own(hass: HomeAssistant, tmp_path: Path) -> None:
+    """The documents are written to real files (storage.py): each test in a folder of its own."""
+    hass.config.config_dir = str(tmp_path)
 
 
 @pytest.fixture
@@ -102,6 +111,15 @@ async def loaded_entry(
     await lifepay_mock.mock.close()
 
 
+def documents_asked(lifepay_mock: MockHandle) -> list[JournalEntry]:
+    """The requests that asked for a document: the set-up's test-mode check left out."""
+    return [
+        entry
+        for entry in lifepay_mock.mock.journal.entries()
+        if json.loads(entry.body).get("test") in (0, None)
+    ]
+
+
 async def settle(hass: HomeAssistant, lifepay_mock: MockHandle) -> None:
     """Wait until the mock has printed and delivered, and Home Assistant has applied it."""
     await lifepay_mock.mock.wait_until_idle()
@@ -113,12 +131,24 @@ def printer_id_of(entry: MockConfigEntry, serial: str) -> str:
     return next(s.subentry_id for s in entry.subentries.values() if s.unique_id == serial)
 
 
-def save_jobs(
-    hass_storage: dict[str, Any], entry: MockConfigEntry, jobs: list[dict[str, Any]]
-) -> None:
-    """Jobs as the print queue saves them, as if left by an earlier run of Home Assistant."""
-    key = f"{DOMAIN}.{entry.entry_id}.jobs"
-    hass_storage[key] = {"version": 1, "minor_version": 1, "key": key, "data": {"jobs": jobs}}
+def jobs_file(hass: HomeAssistant, entry: MockConfigEntry) -> Path:
+    return Path(hass.config.path(".storage", f"{DOMAIN}.{entry.entry_id}.jobs"))
+
+
+def save_jobs(hass: HomeAssistant, entry: MockConfigEntry, jobs: list[dict[str, Any]]) -> None:
+    """Jobs as the account saves them, as if left by an earlier run of Home Assistant (in
+    the format Home Assistant's Store wrote them in earlier versions)."""
+    path = jobs_file(hass, entry)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = path.name
+    document = {"version": 1, "minor_version": 1, "key": key, "data": {"jobs": jobs}}
+    path.write_text(json.dumps(document))
+
+
+def saved_jobs(hass: HomeAssistant, entry: MockConfigEntry) -> list[dict[str, Any]]:
+    """The jobs on disk right now."""
+    jobs: list[dict[str, Any]] = json.loads(jobs_file(hass, entry).read_text())["data"]["jobs"]
+    return jobs
 
 
 async def press(hass: HomeAssistant, entity_id: str = "button.till_1_print_x_report") -> None:

@@ -11,11 +11,18 @@ from homeassistant.core import HomeAssistant
 from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.lifepay.const import DOMAIN
 from mock_lifepay.models import PrinterState
 from mock_lifepay.views import notification_view
 
-from .conftest import WEBHOOK_ID, press, printer_id_of, save_jobs, set_up_with, settle
+from .conftest import (
+    WEBHOOK_ID,
+    press,
+    printer_id_of,
+    save_jobs,
+    saved_jobs,
+    set_up_with,
+    settle,
+)
 from .test_queue import advance
 
 if TYPE_CHECKING:
@@ -24,15 +31,13 @@ if TYPE_CHECKING:
 STATUS = "sensor.till_1_x_report_status"
 
 
-def saved_statuses(hass_storage: dict[str, Any], entry: MockConfigEntry) -> list[str]:
-    return [
-        job["status"] for job in hass_storage[f"{DOMAIN}.{entry.entry_id}.jobs"]["data"]["jobs"]
-    ]
+def saved_statuses(hass: HomeAssistant, entry: MockConfigEntry) -> list[str]:
+    return [job["status"] for job in saved_jobs(hass, entry)]
 
 
 def unreachable_callbacks(entry: MockConfigEntry, lifepay_mock: MockHandle) -> None:
     """Give LifePay an address nobody answers at: its callbacks never arrive."""
-    entry.runtime_data.queue.callback_url = "http://127.0.0.1:9/api/webhook/lost"
+    entry.runtime_data.callback_url = "http://127.0.0.1:9/api/webhook/lost"
     # One try only: the mock's waits between tries would follow the frozen clock.
     lifepay_mock.mock.settings.callback_retry_delays = ()
 
@@ -51,7 +56,6 @@ async def test_no_callback_within_the_window_ends_unconfirmed_and_a_late_one_cor
     loaded_entry: MockConfigEntry,
     lifepay_mock: MockHandle,
     freezer: FrozenDateTimeFactory,
-    hass_storage: dict[str, Any],
     ha_url: str,
 ) -> None:
     unreachable_callbacks(loaded_entry, lifepay_mock)
@@ -68,7 +72,7 @@ async def test_no_callback_within_the_window_ends_unconfirmed_and_a_late_one_cor
     state = hass.states.get(STATUS)
     assert state.state == "unconfirmed"
     assert state.attributes["confirm_by"] is None
-    assert saved_statuses(hass_storage, loaded_entry) == ["unconfirmed"]
+    assert saved_statuses(hass, loaded_entry) == ["unconfirmed"]
 
     # The printed document's callback reaches Home Assistant after all: it wins.
     (document,) = lifepay_mock.mock.backend.documents.values()
@@ -127,7 +131,6 @@ async def test_deadlines_survive_a_restart(
     hass: HomeAssistant,
     mock_entry: MockConfigEntry,
     lifepay_mock: MockHandle,
-    hass_storage: dict[str, Any],
     ha_url: str,
     freezer: FrozenDateTimeFactory,
 ) -> None:
@@ -151,7 +154,7 @@ async def test_deadlines_survive_a_restart(
         }
 
     save_jobs(
-        hass_storage,
+        hass,
         mock_entry,
         [
             accepted("overdue", printer, -timedelta(hours=1)),
@@ -164,4 +167,4 @@ async def test_deadlines_survive_a_restart(
     assert hass.states.get("sensor.warehouse_x_report_status").state == "accepted"
     await advance(hass, freezer, lifepay_mock, hours=1)
     assert hass.states.get("sensor.warehouse_x_report_status").state == "unconfirmed"
-    assert saved_statuses(hass_storage, mock_entry) == ["unconfirmed", "unconfirmed"]
+    assert saved_statuses(hass, mock_entry) == ["unconfirmed", "unconfirmed"]

@@ -30,7 +30,7 @@ async def test_diagnostics_are_redacted(
     await settle(hass, lifepay_mock)
     diagnostics = await get_diagnostics_for_config_entry(hass, hass_client, loaded_entry)
     text = json.dumps(diagnostics)
-    job = next(iter(loaded_entry.runtime_data.jobs.jobs.values()))
+    job = next(iter(loaded_entry.runtime_data.ledger))
     for secret in (lifepay_mock.demo.apikey, lifepay_mock.demo.admin_login, WEBHOOK_ID, job.token):
         assert secret not in text
     assert diagnostics["entry"]["data"]["api_key"] == "**REDACTED**"

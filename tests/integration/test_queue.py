@@ -11,13 +11,23 @@ from homeassistant.config_entries import SOURCE_REAUTH
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.exceptions import HomeAssistantError
+from homeassistant.helpers import issue_registry as ir
 from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 
 from custom_components.lifepay.const import CONF_CONFIRM_HOURS, CONF_GIVE_UP_MINUTES, DOMAIN
 from mock_lifepay.faults import Fault, FaultKind
 
-from .conftest import press, printer_id_of, save_jobs, set_up_with, settle
+from .conftest import (
+    documents_asked,
+    jobs_file,
+    press,
+    printer_id_of,
+    save_jobs,
+    saved_jobs,
+    set_up_with,
+    settle,
+)
 
 if TYPE_CHECKING:
     from mock_lifepay.pytest_plugin import MockHandle
@@ -46,8 +56,7 @@ async def run_until_given_up(
 
 def sent_ext_ids(lifepay_mock: MockHandle) -> list[str]:
     return [
-        entry.body.split('"ext_id": "')[1].split('"')[0]
-        for entry in lifepay_mock.mock.journal.entries()
+        entry.body.split('"ext_id": "')[1].split('"')[0] for entry in documents_asked(lifepay_mock)
     ]
 
 
@@ -74,7 +83,7 @@ async def test_transport_failures_are_retried_with_the_same_ext_id(
     assert state.attributes["message"] == "LifePay answered with HTTP error 502."
 
     await advance(hass, freezer, lifepay_mock, seconds=59)
-    assert len(lifepay_mock.mock.journal.entries()) == 1  # not yet
+    assert len(documents_asked(lifepay_mock)) == 1  # not yet
     await advance(hass, freezer, lifepay_mock, seconds=1)
     assert hass.states.get(STATUS).attributes["attempts"] == 2
     await advance(hass, freezer, lifepay_mock, minutes=3)
@@ -105,7 +114,7 @@ async def test_callback_for_a_request_that_failed_in_transit_ends_the_retries(
     (document,) = lifepay_mock.mock.backend.documents.values()
     assert state.attributes["uuid"] == document.uuid
     await advance(hass, freezer, lifepay_mock, minutes=30)
-    assert len(lifepay_mock.mock.journal.entries()) == 1  # nothing more was sent
+    assert len(documents_asked(lifepay_mock)) == 1  # nothing more was sent
     assert hass.states.get(STATUS).state == "processed"
 
 
@@ -158,7 +167,7 @@ async def test_gives_up_after_the_window(
     # request, past the 10-minute window.
     await advance(hass, freezer, lifepay_mock, minutes=5)
     await advance(hass, freezer, lifepay_mock, minutes=60)
-    assert len(lifepay_mock.mock.journal.entries()) == 4
+    assert len(documents_asked(lifepay_mock)) == 4
     state = hass.states.get(STATUS)
     assert state.state == "failed"
     assert state.attributes["message"] == (
@@ -190,16 +199,15 @@ async def test_retrying_job_survives_a_restart(
     loaded_entry: MockConfigEntry,
     lifepay_mock: MockHandle,
     freezer: FrozenDateTimeFactory,
-    hass_storage: dict[str, Any],
 ) -> None:
     lifepay_mock.mock.faults.add(Fault(FaultKind.HTTP_STATUS, status=503))
     await press(hass)
     assert hass.states.get(STATUS).state == "retrying"
 
     assert await hass.config_entries.async_unload(loaded_entry.entry_id)
-    stored = hass_storage[f"{DOMAIN}.{loaded_entry.entry_id}.jobs"]["data"]["jobs"]
+    stored = saved_jobs(hass, loaded_entry)
     assert [job["status"] for job in stored] == ["retrying"]
-    assert len(lifepay_mock.mock.journal.entries()) == 1  # nothing runs while unloaded
+    assert len(documents_asked(lifepay_mock)) == 1  # nothing runs while unloaded
 
     assert await hass.config_entries.async_setup(loaded_entry.entry_id)
     await hass.async_block_till_done()
@@ -226,16 +234,16 @@ async def test_callback_after_a_restart_is_applied(
 
 
 async def test_removing_the_entry_forgets_its_jobs(
-    hass: HomeAssistant, loaded_entry: MockConfigEntry, hass_storage: dict[str, Any]
+    hass: HomeAssistant, loaded_entry: MockConfigEntry
 ) -> None:
     await press(hass)
     await hass.async_block_till_done()
-    key = f"{DOMAIN}.{loaded_entry.entry_id}.jobs"
+    path = jobs_file(hass, loaded_entry)
     assert await hass.config_entries.async_unload(loaded_entry.entry_id)
-    assert key in hass_storage
+    assert path.exists()
     await hass.config_entries.async_remove(loaded_entry.entry_id)
     await hass.async_block_till_done()
-    assert key not in hass_storage
+    assert not path.exists()
 
 
 async def test_options_flow_sets_the_give_up_window(
@@ -260,21 +268,20 @@ async def test_options_flow_sets_the_give_up_window(
     assert result["type"] is FlowResultType.CREATE_ENTRY
     await hass.async_block_till_done()
     assert loaded_entry.options == {CONF_GIVE_UP_MINUTES: 30, CONF_CONFIRM_HOURS: 12}
-    assert loaded_entry.runtime_data.queue.give_up_after == timedelta(minutes=30)
-    assert loaded_entry.runtime_data.queue.confirm_within == timedelta(hours=12)
+    assert loaded_entry.runtime_data.ledger.give_up_after == timedelta(minutes=30)
+    assert loaded_entry.runtime_data.ledger.confirm_within == timedelta(hours=12)
 
 
 async def test_overdue_job_is_sent_when_the_entry_loads(
     hass: HomeAssistant,
     mock_entry: MockConfigEntry,
     lifepay_mock: MockHandle,
-    hass_storage: dict[str, Any],
     ha_url: str,
 ) -> None:
     """Home Assistant was down past the next attempt: the job goes out as soon as it loads."""
     requested = dt_util.utcnow() - timedelta(minutes=30)
     save_jobs(
-        hass_storage,
+        hass,
         mock_entry,
         [
             {
@@ -365,25 +372,29 @@ async def test_asking_again_after_a_refusal_or_a_give_up_goes_through(
     assert document.ext_id == "day-1"
 
 
-async def test_a_press_after_a_give_up_sends_the_given_up_report(
+async def test_a_press_after_a_give_up_is_a_new_document(
     hass: HomeAssistant,
     mock_entry: MockConfigEntry,
     lifepay_mock: MockHandle,
     ha_url: str,
     freezer: FrozenDateTimeFactory,
 ) -> None:
-    """LifePay may have had it after all: the same ext_id, so it never prints twice."""
+    """A press is a decision about now: a report of today, not the one given up hours ago
+    (which LifePay may have printed then, so its ext_id would print nothing today). The old
+    one keeps its repair, whose "send again" is the only way it goes out again."""
     await set_up_with(hass, mock_entry, give_up_minutes=10)
-    # The gateway fails after LifePay made the document, every time.
-    lifepay_mock.mock.faults.add(Fault(FaultKind.HTTP_STATUS, status=504, times=4, process=True))
-    lifepay_mock.mock.settings.callback_retry_delays = ()
-    mock_entry.runtime_data.queue.callback_url = None  # and no callback reaches us
+    lifepay_mock.mock.faults.add(Fault(FaultKind.HTTP_STATUS, status=504, times=4))
     await press(hass)
     await run_until_given_up(hass, freezer, lifepay_mock)
     assert hass.states.get(STATUS).state == "failed"
     given_up = hass.states.get(STATUS).attributes["ext_id"]
 
     await press(hass)
+    await settle(hass, lifepay_mock)
     state = hass.states.get(STATUS)
-    assert (state.state, state.attributes["ext_id"]) == ("sent", given_up)
-    assert len(lifepay_mock.mock.backend.documents) == 1  # LifePay's first document
+    assert state.state == "processed"
+    assert state.attributes["ext_id"] != given_up
+    (document,) = lifepay_mock.mock.backend.documents.values()
+    assert document.ext_id == state.attributes["ext_id"]
+    printer_id = printer_id_of(mock_entry, lifepay_mock.demo.printers[0])
+    assert ir.async_get(hass).async_get_issue(DOMAIN, f"gave_up_{printer_id}") is not None

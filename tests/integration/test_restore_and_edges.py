@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pytest
 from homeassistant.components import cloud
@@ -15,11 +15,7 @@ from pytest_homeassistant_custom_component.common import (
     mock_restore_cache_with_extra_data,
 )
 
-from custom_components.lifepay import jobs as jobs_module
-from custom_components.lifepay.api import LifePayValidationError
-from custom_components.lifepay.jobs import JobBook, JobStatus
-
-from .conftest import printer_id_of, printer_subentry, save_jobs
+from .conftest import documents_asked, printer_id_of, printer_subentry, save_jobs
 
 if TYPE_CHECKING:
     from mock_lifepay.pytest_plugin import MockHandle
@@ -88,7 +84,7 @@ async def test_stored_bad_serial_is_a_validation_error(
             "button", "press", {"entity_id": "button.broken_print_x_report"}, blocking=True
         )
     assert caught.value.translation_key == "invalid_input"
-    assert lifepay_mock.mock.journal.entries() == []
+    assert documents_asked(lifepay_mock) == []
 
 
 @pytest.mark.parametrize("cloud_works", [True, False])
@@ -126,33 +122,15 @@ async def test_cloudhook_is_used_when_cloud_is_active(
     assert deleted == ([mock_entry.data["webhook_id"]] if cloud_works else [])
 
 
-def test_job_book_forgets_old_finished_jobs(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(jobs_module, "FINISHED_JOBS_KEPT", 3)
-    book = JobBook()
-    finished = []
-    for number in range(5):
-        job, _ = book.new_job("printer")
-        book.accepted(job, f"uuid-{number}", None)
-        book.rejected(job, LifePayValidationError("no", code=400))
-        finished.append(job)
-    pending, _ = book.new_job("printer")
-    assert pending.ext_id in book.jobs
-    kept = [job.ext_id for job in finished if job.ext_id in book.jobs]
-    assert kept == [job.ext_id for job in finished[-3:]]
-    assert book.latest("printer") is pending  # shown as soon as it is requested
-    assert pending.status is JobStatus.PENDING
-
-
 async def test_saved_jobs_win_over_the_restored_state(
     hass: HomeAssistant,
     mock_entry: MockConfigEntry,
     lifepay_mock: MockHandle,
-    hass_storage: dict[str, Any],
     ha_url: str,
 ) -> None:
     mock_restore_cache(hass, [State(STATUS, "processed", {"uuid": "old"})])
     save_jobs(
-        hass_storage,
+        hass,
         mock_entry,
         [
             {

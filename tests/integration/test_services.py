@@ -14,7 +14,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.lifepay.const import DOMAIN
 
-from .conftest import printer_id_of, settle
+from .conftest import documents_asked, printer_id_of, settle
 
 if TYPE_CHECKING:
     from mock_lifepay.pytest_plugin import MockHandle
@@ -153,7 +153,7 @@ async def test_wrong_input_is_a_translated_sentence(
         key,
         placeholders,
     )
-    assert lifepay_mock.mock.journal.entries() == []
+    assert documents_asked(lifepay_mock) == []
 
 
 async def test_one_refused_printer_does_not_stop_the_others(

@@ -18,7 +18,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from custom_components.lifepay.api import DEFAULT_BASE_URL
 from custom_components.lifepay.const import CONF_SERIAL, DOMAIN, SUBENTRY_PRINTER
 
-from .conftest import printer_id_of
+from .conftest import documents_asked, printer_id_of
 
 if TYPE_CHECKING:
     from mock_lifepay.pytest_plugin import MockHandle
@@ -73,7 +73,7 @@ async def test_setup_creates_account_and_printer_devices(
         "sent",
     ]
     # Nothing was printed or checked at start-up.
-    assert lifepay_mock.mock.journal.entries() == []
+    assert documents_asked(lifepay_mock) == []
 
 
 async def test_unload_and_reload(
@@ -173,10 +173,12 @@ async def test_local_url_warns_only_for_lifepays_cloud(
     data = dict(mock_entry.data)
     data[CONF_URL] = DEFAULT_BASE_URL if api_url is None else lifepay_mock.url
     hass.config_entries.async_update_entry(mock_entry, data=data)
-    assert await hass.config_entries.async_setup(mock_entry.entry_id)
+    # LifePay's real cloud is out of reach here: that set-up waits to be retried (not ready).
+    assert await hass.config_entries.async_setup(mock_entry.entry_id) is not issue
     found = ir.async_get(hass).async_get_issue(DOMAIN, f"local_callback_url_{mock_entry.entry_id}")
     assert (found is not None) is issue
-    assert mock_entry.runtime_data.callback_url.startswith(ha_url)
+    if not issue:
+        assert mock_entry.runtime_data.callback_url.startswith(ha_url)
 
 
 async def test_external_url_is_preferred(

@@ -115,12 +115,12 @@ async def test_soak(
 
     # Let LifePay's schedule run out: 1, 3, 5 minutes, then every 10.
     for step in (181, 301, *([601] * 12)):
-        if not loaded_entry.runtime_data.jobs.unfinished():
+        if not loaded_entry.runtime_data.ledger.unfinished():
             break
         await advance(step)
 
     # The book keeps the last 200 finished jobs; the rest were processed and forgotten.
-    jobs = list(loaded_entry.runtime_data.jobs.jobs.values())
+    jobs = list(loaded_entry.runtime_data.ledger)
     documents = list(mock.backend.documents.values())
     statuses = {status: sum(job.status is status for job in jobs) for status in JobStatus}
     attempts = sum(job.attempts for job in jobs)
@@ -136,7 +136,7 @@ async def test_soak(
 
     assert len(requested) == len(set(requested)) == REQUESTS
     assert len(shifts) == len(set(shifts)) == 2 * (REQUESTS // BURST)
-    assert not loaded_entry.runtime_data.jobs.unfinished()
+    assert not loaded_entry.runtime_data.ledger.unfinished()
     assert all(job.final for job in jobs)
     # X-reports all print; a shift document may meet a shift in the other state (an opening
     # that overtook its closing in the storm), which the printer reports as an error.
@@ -151,7 +151,7 @@ async def test_soak(
     assert all(d.status.value == "processed" for d in documents if d.type.value == "x_report")
     assert attempts > len(jobs)  # the faults really forced retries
     assert faulted > 50  # and the mix really reached LifePay's endpoint
-    book = loaded_entry.runtime_data.jobs
+    book = loaded_entry.runtime_data.ledger
     for button, sensor in SENSORS.items():
         printer_id = next(
             p.subentry_id

@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+import stat
+from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 import aiohttp
 import pytest
 from homeassistant.core import HomeAssistant
+from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
 
+from custom_components.lifepay.api import DocumentKind
 from custom_components.lifepay.api.callback import MAX_CALLBACK_BYTES
-from custom_components.lifepay.const import DOMAIN, EVENT_X_REPORT
+from custom_components.lifepay.const import EVENT_X_REPORT
 from mock_lifepay import CallbackEncoding
 from mock_lifepay.models import DocumentStatus
 
-from .conftest import WEBHOOK_ID, press, settle
+from .conftest import WEBHOOK_ID, jobs_file, press, saved_jobs, settle
 
 if TYPE_CHECKING:
     from mock_lifepay.pytest_plugin import MockHandle
@@ -168,10 +173,12 @@ async def test_mismatched_uuid_with_right_secret_is_refused(
     status, _ = await post(ha_url, json.dumps(body).encode())
     assert status == 403
     runtime = loaded_entry.runtime_data
-    job = runtime.jobs.jobs[document["ext_id"]]
-    # Teach the book another job's uuid: a callback pairing it with this ext_id is forged.
-    other, _ = runtime.jobs.new_job(job.printer_id)
-    runtime.jobs.accepted(other, "22222222-2222-4222-8222-222222222222", None)
+    job = runtime.ledger.get(document["ext_id"])
+    # Teach the ledger another job's uuid: a callback pairing it with this ext_id is forged.
+    other = runtime.ledger.submit(job.printer_id, DocumentKind.OPEN_SHIFT, dt_util.utcnow()).job
+    runtime.ledger.accepted(
+        other, "22222222-2222-4222-8222-222222222222", dt_util.utcnow(), callback_expected=True
+    )
     body = document | {"uuid": None, "ext_id": other.ext_id}
     status, _ = await post(ha_url, json.dumps(body).encode())
     assert status == 403
@@ -194,7 +201,7 @@ async def test_callback_before_the_answer_is_kept(
     """A callback found by ext_id alone learns the uuid; the later answer keeps the status."""
     runtime = loaded_entry.runtime_data
     printer_id = next(iter(runtime.printers))
-    job, _ = runtime.jobs.new_job(printer_id)
+    job = runtime.ledger.submit(printer_id, DocumentKind.X_REPORT, dt_util.utcnow()).job
     body = {
         "ext_id": job.ext_id,
         "uuid": "33333333-3333-4333-8333-333333333333",
@@ -203,7 +210,9 @@ async def test_callback_before_the_answer_is_kept(
     }
     status, _ = await post(ha_url, json.dumps(body).encode())
     assert status == 200
-    runtime.jobs.accepted(job, "33333333-3333-4333-8333-333333333333", None)
+    runtime.ledger.accepted(
+        job, "33333333-3333-4333-8333-333333333333", dt_util.utcnow(), callback_expected=True
+    )
     assert job.status.value == "awaiting_retry"
 
 
@@ -305,44 +314,60 @@ async def test_found_by_its_secret_when_lifepay_names_no_document(
 
 
 async def test_the_callback_is_on_disk_before_lifepay_gets_its_200(
-    hass: HomeAssistant,
-    loaded_entry: MockConfigEntry,
-    lifepay_mock: MockHandle,
-    ha_url: str,
-    hass_storage: dict[str, Any],
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, lifepay_mock: MockHandle, ha_url: str
 ) -> None:
     document = await accepted_job(hass, lifepay_mock)
-    key = f"{DOMAIN}.{loaded_entry.entry_id}.jobs"
     status, _ = await post(ha_url, json.dumps(document).encode())
     assert status == 200
-    # No time passes: a delayed save would not have run yet.
-    (saved,) = hass_storage[key]["data"]["jobs"]
+    # Read from the disk at once: nothing is written later.
+    (saved,) = saved_jobs(hass, loaded_entry)
     assert (saved["ext_id"], saved["status"]) == (document["ext_id"], "processed")
+    # The file holds every document's callback secret: Home Assistant's user alone reads it.
+    assert stat.S_IMODE(jobs_file(hass, loaded_entry).stat().st_mode) == 0o600
 
 
 async def test_a_callback_that_cannot_be_saved_is_not_acknowledged(
-    hass: HomeAssistant,
-    loaded_entry: MockConfigEntry,
-    lifepay_mock: MockHandle,
-    monkeypatch: pytest.MonkeyPatch,
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, lifepay_mock: MockHandle, ha_url: str
 ) -> None:
-    """The disk refuses once: no 200, so the mock (as LifePay) sends it again, and it sticks."""
-    store = loaded_entry.runtime_data.queue.store
-    real_save = store.async_save
-    refusals: list[str] = []
+    """The disk really refuses: the file's place is taken by a folder, which no write replaces,
+    root's included. No 200, nobody told; LifePay sends it again, and then it sticks."""
+    document = await accepted_job(hass, lifepay_mock)
+    path = jobs_file(hass, loaded_entry)
+    path.unlink()
+    path.mkdir()
+    status, _ = await post(ha_url, json.dumps(document).encode())
+    assert status == 500
+    await hass.async_block_till_done()
+    assert hass.states.get(STATUS).state == "accepted"  # not told what is not on disk
 
-    async def save_once_refused(data: dict[str, Any]) -> None:
-        if not refusals and any(job["status"] == "processed" for job in data["jobs"]):
-            refusals.append("disk full")
-            raise OSError(28, "No space left on device")
-        await real_save(data)
+    path.rmdir()
+    status, _ = await post(ha_url, json.dumps(document).encode())
+    assert status == 200
+    await hass.async_block_till_done()
+    assert hass.states.get(STATUS).state == "processed"
+    assert [job["status"] for job in saved_jobs(hass, loaded_entry)] == ["processed"]
 
-    monkeypatch.setattr(store, "async_save", save_once_refused)
-    await hass.services.async_call(
-        "button", "press", {"entity_id": "button.till_1_print_x_report"}, blocking=True
-    )
-    await settle(hass, lifepay_mock)
-    (document,) = lifepay_mock.mock.backend.documents.values()
-    assert [attempt.http_status for attempt in document.callbacks] == [500, 200]
-    assert refusals == ["disk full"]
+
+async def test_a_callback_in_two_chunks_is_read_whole(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, lifepay_mock: MockHandle, ha_url: str
+) -> None:
+    """Chunked transfer, the body split mid-document with a pause: read to its end."""
+    document = await accepted_job(hass, lifepay_mock)
+    body = json.dumps(document).encode()
+
+    async def two_chunks() -> AsyncIterator[bytes]:
+        yield body[:20]
+        await asyncio.sleep(0.2)
+        yield body[20:]
+
+    async with (
+        aiohttp.ClientSession() as session,
+        session.post(
+            f"{ha_url}/api/webhook/{WEBHOOK_ID}",
+            data=two_chunks(),
+            headers={"Content-Type": "application/json"},
+        ) as response,
+    ):
+        assert response.status == 200
+    await hass.async_block_till_done()
     assert hass.states.get(STATUS).state == "processed"

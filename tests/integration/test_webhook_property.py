@@ -74,7 +74,7 @@ async def test_forged_callbacks_change_nothing(
     content_type: str,
 ) -> None:
     lifepay_mock.mock.settings.processing_delay = 3600
-    if not loaded_entry.runtime_data.jobs.jobs:
+    if not len(loaded_entry.runtime_data.ledger):
         await hass.services.async_call(
             "button", "press", {"entity_id": "button.till_1_print_x_report"}, blocking=True
         )
