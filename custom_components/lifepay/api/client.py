@@ -33,7 +33,6 @@ DEFAULT_TIMEOUT: Final = 30.0
 # Bodies beyond this are not LifePay's envelope; reading them whole would only waste memory.
 MAX_RESPONSE_BYTES: Final = 1_000_000
 READ_PIECE_BYTES: Final = 64 * 1024
-TOO_LARGE: Final = "LifePay's answer is too large to be its envelope"
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,14 +178,13 @@ async def _read_body(response: aiohttp.ClientResponse) -> bytes:
     async for piece in response.content.iter_chunked(READ_PIECE_BYTES):
         body += piece
         if len(body) > MAX_RESPONSE_BYTES:
-            raise LifePayMalformedResponseError(TOO_LARGE)
+            raise LifePayMalformedResponseError("LifePay's answer is too large to be its envelope")
     return bytes(body)
 
 
 def parse_envelope(raw: bytes) -> Envelope:
-    """Parse a response body; anything but the documented envelope is a transport failure."""
-    if len(raw) > MAX_RESPONSE_BYTES:
-        raise LifePayMalformedResponseError(TOO_LARGE)
+    """Parse a response body (read whole, within the size limit, by :func:`_read_body`);
+    anything but the documented envelope is a transport failure."""
     try:
         decoded = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as err:
