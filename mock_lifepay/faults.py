@@ -25,6 +25,12 @@ class FaultKind(StrEnum):
     """HTTP 200 with exactly ``body`` (any text: a broken or unusual envelope)."""
     CODE = "code"
     """HTTP 200 with the envelope for ``code`` (e.g. 500; codes outside LifePay's table too)."""
+    SPLIT = "split"
+    """The real answer, its body sent in two pieces ``seconds`` apart (a slow proxy, TCP)."""
+
+
+SPLIT_PAUSE = 0.05
+"""The pause between a split answer's two pieces when the fault gives no ``seconds``."""
 
 
 @dataclass(slots=True)
@@ -32,7 +38,8 @@ class Fault:
     """One fault, applied to the next ``times`` requests.
 
     ``process`` says whether the request still reaches the backend behind the fault (a
-    gateway that timed out after the document was made); by default only ``delay`` does.
+    gateway that timed out after the document was made); by default only ``delay`` and
+    ``split``, which deliver the real answer, do.
     """
 
     kind: FaultKind
@@ -45,7 +52,9 @@ class Fault:
 
     @property
     def reaches_backend(self) -> bool:
-        return self.kind is FaultKind.DELAY if self.process is None else self.process
+        if self.process is None:
+            return self.kind in (FaultKind.DELAY, FaultKind.SPLIT)
+        return self.process
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -367,6 +367,10 @@ def _model_schemas() -> dict[str, Schema]:
         },
         required=["kind"],
     )
+    fault["properties"]["seconds"]["description"] = (
+        "delay: how late the answer comes; split: the pause between the two pieces of the real "
+        "answer's body (0.05 s when 0)."
+    )
     settings = _obj(
         {
             "processing_delay": {"type": "number", "minimum": 0},

@@ -18,7 +18,7 @@ from . import messages as msg
 from .backend import Answer
 from .console import console_page, stream_events
 from .control import PrinterPatch
-from .faults import Fault, FaultKind
+from .faults import SPLIT_PAUSE, Fault, FaultKind
 from .models import DocumentType
 from .openapi import build_spec
 from .page import render_report
@@ -134,11 +134,15 @@ def _forced_envelope(code: int) -> dict[str, Any]:
 
 async def _respond(
     request: web.Request, fault: Fault, answer: Answer | None
-) -> web.Response | None:
+) -> web.StreamResponse | None:
     match fault.kind:
         case FaultKind.DELAY:
             await asyncio.sleep(fault.seconds)
             return _envelope(answer.envelope() if answer else _forced_envelope(500))
+        case FaultKind.SPLIT:
+            envelope = answer.envelope() if answer else _forced_envelope(500)
+            body = json.dumps(envelope, ensure_ascii=False).encode()
+            return await _send_split(request, body, fault.seconds or SPLIT_PAUSE)
         case FaultKind.HTTP_STATUS:
             reason = web.Response(status=fault.status).reason or "Error"
             page = _GATEWAY_PAGE.format(status=fault.status, reason=reason)
@@ -153,6 +157,22 @@ async def _respond(
             return _envelope(_forced_envelope(fault.code))
         case FaultKind.DROP:
             return None
+
+
+async def _send_split(request: web.Request, body: bytes, pause: float) -> web.StreamResponse:
+    """LifePay's answer as two writes ``pause`` apart, so it reaches the client in two pieces.
+
+    Split in the middle of the bytes: a Russian message may be cut inside a character.
+    """
+    response = web.StreamResponse(headers={"Content-Type": LIFEPAY_CONTENT_TYPE})
+    response.content_length = len(body)
+    await response.prepare(request)
+    middle = len(body) // 2
+    await response.write(body[:middle])
+    await asyncio.sleep(pause)
+    await response.write(body[middle:])
+    await response.write_eof()
+    return response
 
 
 # --- the control API ------------------------------------------------------------------------

@@ -81,9 +81,15 @@ def test_every_status_and_problem_has_words() -> None:
 
 
 def test_the_blueprint_offers_printers_not_accounts() -> None:
-    """Its device filter names the printers' models as the integration writes them, in both
-    languages; the account's model is not among them."""
+    """Its device filter names the printers' models as the integration writes them (plain
+    strings, the same in every language); the account's model is not among them."""
     import yaml  # noqa: PLC0415 - only this test reads YAML
+
+    from custom_components.lifepay.const import (  # noqa: PLC0415
+        MODEL_ACCOUNT,
+        MODEL_ANY_PRINTER,
+        MODEL_PRINTER,
+    )
 
     class BlueprintLoader(yaml.SafeLoader):
         pass
@@ -93,12 +99,5 @@ def test_the_blueprint_offers_printers_not_accounts() -> None:
     document = yaml.load(blueprint.read_text(), Loader=BlueprintLoader)  # noqa: S506 - SafeLoader
     filters = document["blueprint"]["input"]["printer"]["selector"]["device"]["filter"]
     assert {f["integration"] for f in filters} == {"lifepay"}
-    printer_models = {
-        language["device"][key]["name"]
-        for language in (EN, RU)
-        for key in ("model_printer", "model_any_printer")
-    }
-    assert {f["model"] for f in filters} == printer_models
-    assert not {EN["device"]["model_account"]["name"], RU["device"]["model_account"]["name"]} & {
-        f["model"] for f in filters
-    }
+    assert {f["model"] for f in filters} == {MODEL_PRINTER, MODEL_ANY_PRINTER}
+    assert MODEL_ACCOUNT not in {f["model"] for f in filters}

@@ -32,6 +32,7 @@ from .const import (
     DEFAULT_GIVE_UP_MINUTES,
     DOMAIN,
     MANUFACTURER,
+    MODEL_ACCOUNT,
 )
 from .migration import async_migrate_entry
 from .services import async_setup_services
@@ -115,7 +116,7 @@ async def _async_set_up_account(
         identifiers={(DOMAIN, entry.entry_id)},
         name=entry.title,
         manufacturer=MANUFACTURER,
-        model=texts.device_word(hass, "model_account"),
+        model=MODEL_ACCOUNT,
         entry_type=dr.DeviceEntryType.SERVICE,
     )
     _forget_issues_of_removed_printers(hass, entry)

@@ -8,6 +8,7 @@ from typing import Any
 import voluptuous as vol
 from homeassistant.components import webhook
 from homeassistant.config_entries import (
+    SOURCE_REAUTH,
     ConfigEntry,
     ConfigFlow,
     ConfigFlowResult,
@@ -28,6 +29,7 @@ from homeassistant.helpers.selector import (
     TextSelectorConfig,
     TextSelectorType,
 )
+from homeassistant.helpers.typing import UNDEFINED, UndefinedType
 
 from . import texts
 from .api import (
@@ -103,6 +105,16 @@ async def _check_account(hass: HomeAssistant, data: Mapping[str, Any]) -> dict[s
     except LifePayError as err:
         return {"base": _error_key(err)}
     return {}
+
+
+def _empty_credentials(data: Mapping[str, Any]) -> dict[str, str]:
+    """Errors under the fields left empty: LifePay is not asked about them."""
+    errors: dict[str, str] = {}
+    if not data[CONF_API_KEY]:
+        errors[CONF_API_KEY] = "empty_api_key"
+    if not data[CONF_LOGIN]:
+        errors[CONF_LOGIN] = "empty_login"
+    return errors
 
 
 def _flatten(user_input: Mapping[str, Any]) -> dict[str, Any]:
@@ -213,16 +225,17 @@ class LifePayConfigFlow(ConfigFlow, domain=DOMAIN):
         errors: dict[str, str] = {}
         if user_input is not None:
             data = _flatten(user_input)
-            # A flow someone abandoned for this login must not block a new one.
-            await self.async_set_unique_id(data[CONF_LOGIN], raise_on_progress=False)
-            self._abort_if_unique_id_configured()
             title = _account_title(user_input, data[CONF_LOGIN])
-            if title.casefold() in _titles_in_use(self.hass):
-                errors[CONF_NAME] = "name_taken"
-            elif not (errors := await _check_account(self.hass, data)):
-                data[CONF_WEBHOOK_ID] = webhook.async_generate_id()
-                self._account, self._title = data, title
-                return await self.async_step_next()
+            if not (errors := _empty_credentials(data)):
+                # A flow someone abandoned for this login must not block a new one.
+                await self.async_set_unique_id(data[CONF_LOGIN], raise_on_progress=False)
+                self._abort_if_unique_id_configured()
+                if title.casefold() in _titles_in_use(self.hass):
+                    errors[CONF_NAME] = "name_taken"
+                elif not (errors := await _check_account(self.hass, data)):
+                    data[CONF_WEBHOOK_ID] = webhook.async_generate_id()
+                    self._account, self._title = data, title
+                    return await self.async_step_next()
         schema = _account_schema({}, show_url=errors.get("base") == "invalid_url")
         return self.async_show_form(
             step_id="user",
@@ -278,8 +291,10 @@ class LifePayConfigFlow(ConfigFlow, domain=DOMAIN):
         errors: dict[str, str] = {}
         if user_input is not None:
             data = {**entry.data, CONF_API_KEY: user_input[CONF_API_KEY].strip()}
-            if not (errors := await _check_account(self.hass, data)):
-                return self.async_update_reload_and_abort(entry, data=data)
+            if not (errors := _empty_credentials(data)) and not (
+                errors := await _check_account(self.hass, data)
+            ):
+                return self._async_update_reload_once_and_abort(entry, data=data)
         return self.async_show_form(
             step_id="reauth_confirm",
             data_schema=vol.Schema({vol.Required(CONF_API_KEY): PASSWORD}),
@@ -292,37 +307,46 @@ class LifePayConfigFlow(ConfigFlow, domain=DOMAIN):
     ) -> ConfigFlowResult:
         entry = self._get_reconfigure_entry()
         errors: dict[str, str] = {}
-        placeholders = {"other": ""}
         if user_input is not None:
             data = {**entry.data, **_flatten(user_input)}
-            if user_input.get(CONF_NAME) == _account_title({}, entry.data[CONF_LOGIN]):
-                user_input = {**user_input, CONF_NAME: ""}  # the old login's default follows
             title = _account_title(user_input, data[CONF_LOGIN])
-            holder = next(
-                (
-                    other
-                    for other in self._async_current_entries(include_ignore=False)
-                    if other.unique_id == data[CONF_LOGIN] and other is not entry
-                ),
-                None,
-            )
-            if holder is not None:
-                # An error under the field keeps the other changes; an abort would lose them.
-                errors[CONF_LOGIN] = "login_taken"
-                placeholders["other"] = holder.title
-            elif title.casefold() in _titles_in_use(self.hass, but=entry.entry_id):
-                errors[CONF_NAME] = "name_taken"
-            elif not (errors := await _check_account(self.hass, data)):
-                return self.async_update_reload_and_abort(
-                    entry, unique_id=data[CONF_LOGIN], title=title, data=data
-                )
+            if not (errors := _empty_credentials(data)):
+                # The login is the account (the entry's unique id): another login is another
+                # account, with its own rights and printers, and is added as one.
+                await self.async_set_unique_id(data[CONF_LOGIN], raise_on_progress=False)
+                self._abort_if_unique_id_mismatch()
+                if title.casefold() in _titles_in_use(self.hass, but=entry.entry_id):
+                    errors[CONF_NAME] = "name_taken"
+                elif not (errors := await _check_account(self.hass, data)):
+                    return self._async_update_reload_once_and_abort(entry, title=title, data=data)
         defaults = {**entry.data, CONF_NAME: entry.title}
         schema = _account_schema(defaults, show_url=errors.get("base") == "invalid_url")
         return self.async_show_form(
             step_id="reconfigure",
             data_schema=self.add_suggested_values_to_schema(schema, user_input),
             errors=errors,
-            description_placeholders=placeholders,
+        )
+
+    @callback
+    def _async_update_reload_once_and_abort(
+        self,
+        entry: ConfigEntry,
+        *,
+        data: Mapping[str, Any],
+        title: str | UndefinedType = UNDEFINED,
+    ) -> ConfigFlowResult:
+        """Save the change and reload the account once.
+
+        A changed entry that is set up is reloaded by its update listener (``__init__.py``,
+        there for printers and options); ``async_update_reload_and_abort`` would schedule a
+        second reload on top of it. An entry that is not set up has no listener, and an
+        unchanged one does not call it: those are reloaded here.
+        """
+        changed = self.hass.config_entries.async_update_entry(entry, title=title, data=data)
+        if not (changed and entry.update_listeners):
+            self.hass.config_entries.async_schedule_reload(entry.entry_id)
+        return self.async_abort(
+            reason="reauth_successful" if self.source == SOURCE_REAUTH else "reconfigure_successful"
         )
 
 

@@ -38,3 +38,8 @@ EVENT_DOCUMENT: Final = "lifepay_document"
 ends (refused, given up, unconfirmed): what device triggers and the logbook read."""
 
 MANUFACTURER: Final = "LifePay"
+# Device models are plain strings, as in Home Assistant core: a model names a kind of device, and
+# Home Assistant translates no model. The blueprint's printer filter names the two printer models.
+MODEL_ACCOUNT: Final = "LifePay account"
+MODEL_PRINTER: Final = "Fiscal printer"
+MODEL_ANY_PRINTER: Final = "Any active fiscal printer"

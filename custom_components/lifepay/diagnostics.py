@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from homeassistant.components.diagnostics import async_redact_data
+from homeassistant.components.diagnostics import REDACTED, async_redact_data
 from homeassistant.const import CONF_API_KEY, CONF_WEBHOOK_ID
 from homeassistant.core import HomeAssistant
 
@@ -20,7 +20,7 @@ async def async_get_config_entry_diagnostics(
 ) -> dict[str, Any]:
     account = entry.runtime_data
     jobs = account.recent_jobs(RECENT_JOBS)
-    return async_redact_data(
+    diagnostics = async_redact_data(
         {
             "entry": {"data": dict(entry.data)},
             "callback_url": account.callback_url,
@@ -44,3 +44,26 @@ async def async_get_config_entry_diagnostics(
         },
         TO_REDACT,
     )
+    # The secrets also hide inside other text: a default name carries the account's title,
+    # "LifePay" and the login ("Any active printer (LifePay 79990000001)").
+    secrets = [
+        entry.data.get(CONF_API_KEY),
+        entry.data.get(CONF_LOGIN),
+        entry.data.get(CONF_WEBHOOK_ID),
+        *(job.token for job in jobs),
+    ]
+    scrubbed: dict[str, Any] = _scrub(diagnostics, [secret for secret in secrets if secret])
+    return scrubbed
+
+
+def _scrub(value: Any, secrets: list[str]) -> Any:
+    """``value`` with every occurrence of a secret in its text replaced by the redaction mark."""
+    if isinstance(value, str):
+        for secret in secrets:
+            value = value.replace(secret, REDACTED)
+        return value
+    if isinstance(value, dict):
+        return {key: _scrub(item, secrets) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_scrub(item, secrets) for item in value]
+    return value

@@ -5,9 +5,8 @@ from __future__ import annotations
 from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.entity import Entity, EntityDescription
 
-from . import texts
 from .account import LifePayAccount, Printer
-from .const import DOMAIN, MANUFACTURER
+from .const import DOMAIN, MANUFACTURER, MODEL_ANY_PRINTER, MODEL_PRINTER
 
 
 class LifePayPrinterEntity(Entity):
@@ -28,9 +27,7 @@ class LifePayPrinterEntity(Entity):
             identifiers={(DOMAIN, printer.subentry_id)},
             name=printer.name,
             manufacturer=MANUFACTURER,
-            model=texts.device_word(
-                account.hass, "model_printer" if printer.serial else "model_any_printer"
-            ),
+            model=MODEL_PRINTER if printer.serial else MODEL_ANY_PRINTER,
             serial_number=printer.serial,
             via_device=(DOMAIN, account.entry.entry_id),
         )

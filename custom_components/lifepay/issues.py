@@ -46,16 +46,21 @@ def async_raise(
     placeholders: dict[str, str],
     subentry_id: str | None = None,
 ) -> None:
-    owner = subentry_id if issue.per_printer and subentry_id else entry.entry_id
+    """Raise ``issue`` for the account, or for its printer ``subentry_id`` if it is a printer's.
+
+    An account's issue names no printer in its data, even when a press on one printer found it:
+    it must outlive that printer (``__init__.py`` forgets the issues of removed printers).
+    """
+    printer = subentry_id if issue.per_printer and subentry_id else None
     ir.async_create_issue(
         hass,
         DOMAIN,
-        issue_id(issue, owner),
+        issue_id(issue, printer or entry.entry_id),
         is_fixable=True,
         severity=ir.IssueSeverity.ERROR,
         translation_key=issue.value,
         translation_placeholders=placeholders,
-        data={"entry_id": entry.entry_id, "subentry_id": subentry_id or ""},
+        data={"entry_id": entry.entry_id, "subentry_id": printer or ""},
     )
 
 

@@ -17,7 +17,7 @@ from .api import DocumentKind
 from .const import DOMAIN
 from .jobs import JobStatus, PrintJob, Problem, parse_moment
 
-CATEGORIES = ("exceptions", "selector", "entity", "device")
+CATEGORIES = ("exceptions", "entity", "device")
 FALLBACK_LANGUAGE = "en"
 MAX_STATE_LENGTH = 255
 
@@ -44,13 +44,15 @@ def _text(hass: HomeAssistant, category: str, key: str, placeholders: dict[str, 
 
 @callback
 def document(hass: HomeAssistant, kind: DocumentKind) -> str:
-    """ "X-report", "Shift opening", "Z-report" in the instance's language."""
-    return _text(hass, "selector", f"document.options.{kind.value}", {})
+    """ "X-report", "Shift opening", "Z-report" in the instance's language: the words the
+    Last message sensor's ``document`` attribute is shown with."""
+    key = f"sensor.last_message.state_attributes.document.state.{kind.value}"
+    return _text(hass, "entity", key, {})
 
 
 @callback
 def device_word(hass: HomeAssistant, key: str, **placeholders: str) -> str:
-    """A device's default name or model ("Fiscal printer", "Printer {serial}")."""
+    """A device's default name ("Printer {serial}", "Any active printer ({account})")."""
     return _text(hass, "device", f"{key}.name", placeholders)
 
 

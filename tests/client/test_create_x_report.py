@@ -230,6 +230,40 @@ async def test_body_that_is_not_the_envelope_is_retryable(
     assert caught.value.retryable is True
 
 
+async def test_an_answer_in_two_pieces_is_read_whole(
+    client: LifePayClient, lifepay_mock: MockHandle
+) -> None:
+    """A proxy or TCP may deliver LifePay's answer in pieces: the client reads to the end."""
+    lifepay_mock.mock.faults.add(Fault(FaultKind.SPLIT, seconds=0.1))
+    result = await client.create_x_report(ext_id="split-ok")
+    (document,) = lifepay_mock.mock.backend.documents.values()
+    assert result.uuid == document.uuid
+    (entry,) = lifepay_mock.mock.journal.entries()
+    assert entry.fault == "split"
+
+
+async def test_a_russian_refusal_cut_inside_a_letter_is_read_whole(
+    session: aiohttp.ClientSession, lifepay_mock: MockHandle
+) -> None:
+    """The middle of a Russian answer falls inside a two-byte letter; nothing is lost."""
+    lifepay_mock.mock.faults.add(Fault(FaultKind.SPLIT))
+    with pytest.raises(LifePayAuthError) as caught:
+        await client_for(session, lifepay_mock, "70000000000").create_x_report()
+    assert caught.value.code == 6009
+    assert caught.value.message == "Не удалось найти пользователя по login."
+
+
+async def test_an_answer_over_the_limit_is_refused_as_too_large(
+    client: LifePayClient, lifepay_mock: MockHandle
+) -> None:
+    """Valid JSON, but far larger than LifePay's envelope: refused, not read into memory."""
+    padding = "x" * 1_000_000
+    body = f'{{"code": 0, "message": "", "data": {{"uuid": "u-1", "padding": "{padding}"}}}}'
+    lifepay_mock.mock.faults.add(Fault(FaultKind.BODY, body=body))
+    with pytest.raises(LifePayMalformedResponseError, match="too large"):
+        await client.create_x_report()
+
+
 async def test_dropped_connection_is_retryable(
     client: LifePayClient, lifepay_mock: MockHandle
 ) -> None:

@@ -177,7 +177,8 @@ class Labels:
     def __init__(self, language: str) -> None:
         translations = json.loads((TRANSLATIONS / f"{language}.json").read_text())
         self.entity = translations["entity"]
-        self.documents = translations["selector"]["document"]["options"]
+        last_message = self.entity["sensor"]["last_message"]
+        self.documents = last_message["state_attributes"]["document"]["state"]
 
     def name(self, key: str) -> str:
         platform = "button" if key in ("print_x_report", "open_shift", "close_shift") else "sensor"

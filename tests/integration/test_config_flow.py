@@ -6,7 +6,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from homeassistant.config_entries import SOURCE_RECONFIGURE, SOURCE_USER
+from homeassistant.config_entries import SOURCE_RECONFIGURE, SOURCE_USER, ConfigEntryState
 from homeassistant.const import CONF_API_KEY, CONF_NAME, CONF_URL, CONF_WEBHOOK_ID
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
@@ -243,10 +243,18 @@ async def test_reauth(
     assert loaded_entry.runtime_data.client.apikey == "new-key"
 
 
-async def test_reconfigure_changes_key_url_and_login(
+def loads_of(entry: MockConfigEntry) -> list[ConfigEntryState]:
+    """Every state the entry goes through from now on: each set-up ends in LOADED."""
+    states: list[ConfigEntryState] = []
+    entry.async_on_state_change(lambda: states.append(entry.state))
+    return states
+
+
+async def test_reconfigure_changes_name_key_and_url_and_reloads_once(
     hass: HomeAssistant, loaded_entry: MockConfigEntry, lifepay_mock: MockHandle
 ) -> None:
     demo = lifepay_mock.demo
+    states = loads_of(loaded_entry)
     result = await loaded_entry.start_reconfigure_flow(hass)
     assert result["step_id"] == "reconfigure"
     result = await hass.config_entries.flow.async_configure(
@@ -254,33 +262,134 @@ async def test_reconfigure_changes_key_url_and_login(
     )
     assert result["errors"] == {"base": "invalid_auth"}
     result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], account_input(demo.apikey, demo.shop_login, lifepay_mock.url + "/")
+        result["flow_id"],
+        {
+            **account_input(demo.apikey, demo.admin_login, lifepay_mock.url + "/"),
+            CONF_NAME: "Ленина 5",
+        },
     )
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "reconfigure_successful"
-    assert loaded_entry.unique_id == demo.shop_login
-    assert loaded_entry.title == f"LifePay {demo.shop_login}"
+    await hass.async_block_till_done()
+    assert loaded_entry.unique_id == demo.admin_login
+    assert loaded_entry.title == "Ленина 5"
     assert loaded_entry.data[CONF_URL] == lifepay_mock.url + "/"
     assert loaded_entry.data[CONF_WEBHOOK_ID]  # kept
+    assert states.count(ConfigEntryState.LOADED) == 1, states
+    assert loaded_entry.runtime_data.client.base_url == lifepay_mock.url
 
 
-async def test_reconfigure_to_a_login_already_set_up(
+async def test_reconfigure_without_changes_reloads_once(
     hass: HomeAssistant, loaded_entry: MockConfigEntry, lifepay_mock: MockHandle
 ) -> None:
+    """Nothing changed, so no update listener runs: the flow's own reload is the only one."""
     demo = lifepay_mock.demo
-    MockConfigEntry(
-        domain=DOMAIN, unique_id=demo.shop_login, data={}, title="Ленина 5"
-    ).add_to_hass(hass)
+    states = loads_of(loaded_entry)
+    result = await loaded_entry.start_reconfigure_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        {
+            **account_input(demo.apikey, demo.admin_login, lifepay_mock.url),
+            CONF_NAME: loaded_entry.title,
+        },
+    )
+    assert result["reason"] == "reconfigure_successful"
+    await hass.async_block_till_done()
+    assert states.count(ConfigEntryState.LOADED) == 1, states
+
+
+@pytest.mark.parametrize("holder", [None, "Ленина 5"])
+async def test_reconfigure_keeps_the_account_login(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    lifepay_mock: MockHandle,
+    holder: str | None,
+) -> None:
+    """Another login is another account (another trade point's rights and printers), whether or
+    not it is connected already: it is added as an account of its own, never swapped in."""
+    demo = lifepay_mock.demo
+    if holder is not None:
+        MockConfigEntry(
+            domain=DOMAIN, unique_id=demo.shop_login, data={}, title=holder
+        ).add_to_hass(hass)
+    states = loads_of(loaded_entry)
+    asked_at_set_up = len(lifepay_mock.mock.journal.entries())  # its test-before-setup check
     result = await loaded_entry.start_reconfigure_flow(hass)
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], account_input(demo.apikey, demo.shop_login, lifepay_mock.url)
     )
-    # An error under the field, naming the account that has the login: the dialog stays open
-    # with the other changes, where an abort would lose them.
-    assert result["type"] is FlowResultType.FORM
-    assert result["errors"] == {CONF_LOGIN: "login_taken"}
-    assert result["description_placeholders"] == {"other": "Ленина 5"}
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "unique_id_mismatch"
+    await hass.async_block_till_done()
     assert loaded_entry.unique_id == demo.admin_login
+    assert loaded_entry.data[CONF_LOGIN] == demo.admin_login
+    assert states == []  # not reloaded
+    # LifePay was not even asked
+    assert len(lifepay_mock.mock.journal.entries()) == asked_at_set_up
+
+
+async def test_reauth_reloads_once(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, lifepay_mock: MockHandle
+) -> None:
+    lifepay_mock.mock.backend.world.companies[1].apikey = "new-key"
+    states = loads_of(loaded_entry)
+    result = await loaded_entry.start_reauth_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_API_KEY: "new-key"}
+    )
+    assert result["reason"] == "reauth_successful"
+    await hass.async_block_till_done()
+    assert states.count(ConfigEntryState.LOADED) == 1, states
+
+
+async def test_reauth_of_an_account_that_is_not_set_up_sets_it_up(
+    hass: HomeAssistant, mock_entry: MockConfigEntry, lifepay_mock: MockHandle
+) -> None:
+    """No update listener exists before set-up: the flow itself sets the account up, once."""
+    states = loads_of(mock_entry)
+    result = await mock_entry.start_reauth_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_API_KEY: lifepay_mock.demo.apikey + " "}
+    )
+    assert result["reason"] == "reauth_successful"
+    await hass.async_block_till_done()
+    assert states.count(ConfigEntryState.LOADED) == 1, states
+    assert mock_entry.state is ConfigEntryState.LOADED
+
+
+@pytest.mark.parametrize(
+    ("apikey", "login", "errors"),
+    [
+        ("", "79990000001", {CONF_API_KEY: "empty_api_key"}),
+        ("demo-apikey-7f3c2a9b4e1d4c8a", "  ", {CONF_LOGIN: "empty_login"}),
+        (" ", "", {CONF_API_KEY: "empty_api_key", CONF_LOGIN: "empty_login"}),
+    ],
+)
+async def test_empty_credentials_are_errors_under_their_fields(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    lifepay_mock: MockHandle,
+    apikey: str,
+    login: str,
+    errors: dict[str, str],
+) -> None:
+    """Not "the API address is not valid": the field left empty says so, and LifePay is not
+    asked."""
+    asked_at_set_up = len(lifepay_mock.mock.journal.entries())  # its test-before-setup check
+    for start in (start_user_flow(hass), loaded_entry.start_reconfigure_flow(hass)):
+        result = await start
+        result = await hass.config_entries.flow.async_configure(
+            result["flow_id"], account_input(apikey, login, lifepay_mock.url)
+        )
+        assert result["type"] is FlowResultType.FORM
+        assert result["errors"] == errors
+    if not apikey.strip():
+        result = await loaded_entry.start_reauth_flow(hass)
+        result = await hass.config_entries.flow.async_configure(
+            result["flow_id"], {CONF_API_KEY: apikey}
+        )
+        assert result["errors"] == {CONF_API_KEY: "empty_api_key"}
+    assert len(lifepay_mock.mock.journal.entries()) == asked_at_set_up
 
 
 async def test_an_address_error_opens_the_advanced_section(
@@ -288,11 +397,14 @@ async def test_an_address_error_opens_the_advanced_section(
 ) -> None:
     """The API address lives in a collapsed section: an error about it must show the field."""
     demo = lifepay_mock.demo
-    for start in (start_user_flow(hass), loaded_entry.start_reconfigure_flow(hass)):
+    for start, login in (
+        (start_user_flow(hass), demo.shop_login),
+        (loaded_entry.start_reconfigure_flow(hass), demo.admin_login),
+    ):
         result = await start
         assert result["data_schema"].schema["advanced"].options["collapsed"] is True
         result = await hass.config_entries.flow.async_configure(
-            result["flow_id"], account_input(demo.apikey, demo.shop_login, "sapi.life-pay.ru")
+            result["flow_id"], account_input(demo.apikey, login, "sapi.life-pay.ru")
         )
         assert result["errors"] == {"base": "invalid_url"}
         assert result["data_schema"].schema["advanced"].options["collapsed"] is False

@@ -1,4 +1,4 @@
-"""Ids are for ever: reconfiguring a login or a serial keeps devices and entity ids; old
+"""Ids are for ever: reconfiguring an account or a serial keeps devices and entity ids; old
 installs are migrated in place."""
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ def snapshot(hass: HomeAssistant, entry: MockConfigEntry) -> dict[str, Any]:
     }
 
 
-async def test_changing_the_login_and_a_serial_keeps_every_device_and_entity(
+async def test_changing_the_account_and_a_serial_keeps_every_device_and_entity(
     hass: HomeAssistant, loaded_entry: MockConfigEntry, lifepay_mock: MockHandle
 ) -> None:
     demo = lifepay_mock.demo
@@ -53,14 +53,16 @@ async def test_changing_the_login_and_a_serial_keeps_every_device_and_entity(
     assert result["reason"] == "reconfigure_successful"
     await hass.async_block_till_done()
 
-    # The account moves to the login of the trade point that register belongs to.
+    # The account gets a name and its API address a trailing slash (the login is the account's
+    # own and cannot change).
     result = await loaded_entry.start_reconfigure_flow(hass)
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"],
         {
+            CONF_NAME: "Ленина 5",
             CONF_API_KEY: demo.apikey,
-            CONF_LOGIN: demo.warehouse_login,
-            "advanced": {CONF_URL: lifepay_mock.url},
+            CONF_LOGIN: demo.admin_login,
+            "advanced": {CONF_URL: lifepay_mock.url + "/"},
         },
     )
     assert result["reason"] == "reconfigure_successful"
@@ -78,12 +80,12 @@ async def test_changing_the_login_and_a_serial_keeps_every_device_and_entity(
         assert state is None or state.state != STATE_UNAVAILABLE  # None: disabled by default
     assert not [state for state in hass.states.async_all() if state.entity_id.endswith("_2")]
 
-    # And it prints on the new serial with the new login.
+    # And it prints on the new serial.
     await press(hass)
     await settle(hass, lifepay_mock)
     assert hass.states.get("sensor.till_1_x_report_status").state == "processed"
     (document,) = lifepay_mock.mock.backend.documents.values()
-    assert (document.login, document.printer_serial) == (demo.warehouse_login, demo.printers[1])
+    assert (document.login, document.printer_serial) == (demo.admin_login, demo.printers[1])
 
 
 async def test_an_install_with_login_based_ids_is_migrated_in_place(

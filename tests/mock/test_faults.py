@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from typing import TYPE_CHECKING, Any
 
@@ -137,3 +138,27 @@ async def test_forged_answers_carry_lifepays_content_type(
     async with session.post(lifepay_mock.url + ENDPOINT, json=valid) as response:
         assert response.status == 200
         assert response.headers["Content-Type"] == LIFEPAY_CONTENT_TYPE
+
+
+@pytest.mark.parametrize(("process", "code"), [(None, 0), (False, 500)])
+async def test_split_sends_the_answer_in_two_pieces(
+    session: aiohttp.ClientSession,
+    lifepay_mock: MockHandle,
+    valid: dict[str, Any],
+    process: bool | None,
+    code: int,
+) -> None:
+    """The real answer (by default) arrives as two pieces: the first is not the whole body."""
+    lifepay_mock.mock.faults.add(Fault(FaultKind.SPLIT, seconds=0.1, process=process))
+    async with session.post(lifepay_mock.url + ENDPOINT, json=valid) as response:
+        assert response.status == 200
+        assert response.headers["Content-Type"] == LIFEPAY_CONTENT_TYPE
+        first = await response.content.readany()
+        rest = await response.read()
+    assert first
+    assert rest
+    answer = json.loads(first + rest)
+    assert answer["code"] == code
+    assert len(lifepay_mock.mock.backend.documents) == (1 if process is None else 0)
+    (entry,) = lifepay_mock.mock.journal.entries()
+    assert entry.fault == "split"

@@ -32,6 +32,7 @@ DEFAULT_BASE_URL: Final = "https://sapi.life-pay.ru"
 DEFAULT_TIMEOUT: Final = 30.0
 # Bodies beyond this are not LifePay's envelope; reading them whole would only waste memory.
 MAX_RESPONSE_BYTES: Final = 1_000_000
+READ_PIECE_BYTES: Final = 64 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,7 +150,8 @@ class LifePayClient:
                     headers={"Content-Type": "application/json; charset=utf-8"},
                 ) as response:
                     status = response.status
-                    raw = await response.content.read(MAX_RESPONSE_BYTES + 1)
+                    # Only a 200's body is LifePay's answer; a gateway's page is not read.
+                    raw = await _read_body(response) if status == 200 else b""
         except TimeoutError as err:
             raise LifePayTimeoutError(
                 f"LifePay did not answer within {self.request_timeout:g} s"
@@ -165,10 +167,24 @@ class LifePayClient:
         return envelope
 
 
+async def _read_body(response: aiohttp.ClientResponse) -> bytes:
+    """The whole body, however many pieces it comes in, up to :data:`MAX_RESPONSE_BYTES`.
+
+    ``content.read(n)`` returns the first piece that arrived, not ``n`` bytes: an answer a
+    proxy or TCP splits would be cut. Past the limit reading stops, and the rest is dropped with
+    the connection.
+    """
+    body = bytearray()
+    async for piece in response.content.iter_chunked(READ_PIECE_BYTES):
+        body += piece
+        if len(body) > MAX_RESPONSE_BYTES:
+            raise LifePayMalformedResponseError("LifePay's answer is too large to be its envelope")
+    return bytes(body)
+
+
 def parse_envelope(raw: bytes) -> Envelope:
-    """Parse a response body; anything but the documented envelope is a transport failure."""
-    if len(raw) > MAX_RESPONSE_BYTES:
-        raise LifePayMalformedResponseError("LifePay's answer is too large to be its envelope")
+    """Parse a response body (read whole, within the size limit, by :func:`_read_body`);
+    anything but the documented envelope is a transport failure."""
     try:
         decoded = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as err:
