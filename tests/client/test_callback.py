@@ -33,7 +33,6 @@ def check(notification: CallbackNotification) -> None:
     assert notification.status is DocumentStatus.PROCESSED
     assert notification.message == "Документ обработан."
     assert notification.target_serial == "00106304012797"
-    assert notification.document_type == "x_report"
     assert notification.callback_data == {"token": "t0k"}
 
 

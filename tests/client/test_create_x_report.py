@@ -20,6 +20,7 @@ from custom_components.lifepay.api import (
     LifePayResponseError,
     LifePayServerError,
     LifePayTimeoutError,
+    LifePayTransportError,
     LifePayValidationError,
 )
 from mock_lifepay import PrinterState
@@ -97,7 +98,7 @@ async def test_unknown_login_is_6009(
         await client.create_x_report()
     assert caught.value.code == 6009
     assert caught.value.message == "Не удалось найти пользователя по login."
-    assert caught.value.retryable is False
+    assert not isinstance(caught.value, LifePayTransportError)
 
 
 async def test_wrong_apikey_is_6010(
@@ -195,7 +196,7 @@ async def test_each_code_maps_to_its_exception(
         await client.create_x_report()
     assert caught.value.code == code
     assert caught.value.message
-    assert not caught.value.retryable
+    assert not isinstance(caught.value, LifePayTransportError)
 
 
 async def test_unknown_code_is_a_plain_response_error(
@@ -216,7 +217,7 @@ async def test_non_200_status_is_a_retryable_transport_error(
     with pytest.raises(LifePayHttpStatusError) as caught:
         await client.create_x_report(ext_id="retry-me")
     assert caught.value.http_status == status
-    assert caught.value.retryable is True
+    assert isinstance(caught.value, LifePayTransportError)
     assert caught.value.code is None
 
 
@@ -227,7 +228,7 @@ async def test_body_that_is_not_the_envelope_is_retryable(
     lifepay_mock.mock.faults.add(Fault(kind))
     with pytest.raises(LifePayMalformedResponseError) as caught:
         await client.create_x_report()
-    assert caught.value.retryable is True
+    assert isinstance(caught.value, LifePayTransportError)
 
 
 async def test_an_answer_in_two_pieces_is_read_whole(
@@ -270,7 +271,7 @@ async def test_dropped_connection_is_retryable(
     lifepay_mock.mock.faults.add(Fault(FaultKind.DROP))
     with pytest.raises(LifePayConnectionError) as caught:
         await client.create_x_report()
-    assert caught.value.retryable is True
+    assert isinstance(caught.value, LifePayTransportError)
 
 
 async def test_slow_answer_times_out(
@@ -286,7 +287,7 @@ async def test_slow_answer_times_out(
     lifepay_mock.mock.faults.add(Fault(FaultKind.DELAY, seconds=1.0))
     with pytest.raises(LifePayTimeoutError) as caught:
         await client.create_x_report(ext_id="slow")
-    assert caught.value.retryable is True
+    assert isinstance(caught.value, LifePayTransportError)
     assert "0.2 s" in str(caught.value)
 
 

@@ -12,6 +12,7 @@ from custom_components.lifepay.api import (
     LifePayClient,
     LifePayHttpStatusError,
     LifePayInputError,
+    LifePayTransportError,
     LifePayValidationError,
 )
 from mock_lifepay.faults import Fault, FaultKind
@@ -70,7 +71,7 @@ async def test_same_errors_and_retry_rule_on_every_endpoint(
     lifepay_mock.mock.faults.add(Fault(FaultKind.HTTP_STATUS, status=502))
     with pytest.raises(LifePayHttpStatusError) as transport:
         await client.create_document(DocumentKind.OPEN_SHIFT, ext_id="open-1")
-    assert transport.value.retryable
+    assert isinstance(transport.value, LifePayTransportError)
 
 
 @pytest.mark.parametrize(

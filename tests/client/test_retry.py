@@ -9,11 +9,9 @@ from typing import TYPE_CHECKING
 import pytest
 
 from custom_components.lifepay.api import (
-    LifePayAuthError,
     LifePayClient,
-    LifePayHttpStatusError,
+    LifePayTransportError,
     RetrySchedule,
-    call_until_answered,
     new_ext_id,
 )
 from mock_lifepay.faults import Fault, FaultKind
@@ -41,54 +39,29 @@ def test_new_ext_id_is_unique_and_short() -> None:
     assert all(len(ext_id) <= 50 for ext_id in ids)
 
 
-class FakeSleep:
-    def __init__(self) -> None:
-        self.waits: list[float] = []
-
-    async def __call__(self, seconds: float) -> None:
-        self.waits.append(seconds)
-
-
 @pytest.mark.parametrize("process", [False, True])
-async def test_retries_with_same_ext_id_until_answered(
+async def test_the_same_ext_id_until_answered_makes_one_document(
     client: LifePayClient, lifepay_mock: MockHandle, process: bool
 ) -> None:
-    """Three gateway failures, then success: one document, whatever the gateway did."""
+    """Three gateway failures, then success, repeated as the rule says (the integration's
+    account does this with timers): one document, whatever the gateway did."""
     mock = lifepay_mock.mock
     mock.faults.add(Fault(FaultKind.HTTP_STATUS, status=502, process=process))
     mock.faults.add(Fault(FaultKind.DROP, process=process))
     mock.faults.add(Fault(FaultKind.HTTP_STATUS, status=504, process=process))
-    sleep = FakeSleep()
     ext_id = new_ext_id()
-
-    result = await call_until_answered(lambda: client.create_x_report(ext_id=ext_id), sleep=sleep)
-
-    assert sleep.waits == [60, 180, 300]
+    waits = []
+    for failed, delay in enumerate(RetrySchedule(), start=1):
+        try:
+            result = await client.create_x_report(ext_id=ext_id)
+        except LifePayTransportError:
+            waits.append(delay / timedelta(minutes=1))
+            assert failed < 10
+            continue
+        break
+    assert waits == [1, 3, 5]
     assert result.uuid is not None
     assert list(mock.backend.documents) == [result.uuid]
     bodies = [entry.body for entry in mock.journal.entries()]
     assert len(bodies) == 4
     assert all(f'"ext_id": "{ext_id}"' in body for body in bodies)
-
-
-async def test_final_answers_are_not_retried(
-    lifepay_mock: MockHandle, client: LifePayClient
-) -> None:
-    lifepay_mock.mock.faults.add(Fault(FaultKind.CODE, code=6010))
-    sleep = FakeSleep()
-    with pytest.raises(LifePayAuthError):
-        await call_until_answered(lambda: client.create_x_report(ext_id="x"), sleep=sleep)
-    assert sleep.waits == []
-    assert len(lifepay_mock.mock.journal.entries()) == 1
-
-
-async def test_gives_up_after_max_attempts(lifepay_mock: MockHandle, client: LifePayClient) -> None:
-    lifepay_mock.mock.faults.add(Fault(FaultKind.HTTP_STATUS, status=503, times=5))
-    sleep = FakeSleep()
-    with pytest.raises(LifePayHttpStatusError):
-        await call_until_answered(
-            lambda: client.create_x_report(ext_id="x"), sleep=sleep, max_attempts=2
-        )
-    assert sleep.waits == [60]
-    assert len(lifepay_mock.mock.journal.entries()) == 2
-    assert lifepay_mock.mock.backend.documents == {}

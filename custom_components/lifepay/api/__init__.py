@@ -28,7 +28,7 @@ from .models import (
     JsonValue,
     PrintResult,
 )
-from .retry import RetrySchedule, call_until_answered, new_ext_id
+from .retry import RetrySchedule, new_ext_id
 
 __all__ = [
     "DEFAULT_BASE_URL",
@@ -55,7 +55,6 @@ __all__ = [
     "LifePayValidationError",
     "PrintResult",
     "RetrySchedule",
-    "call_until_answered",
     "lifepay_words",
     "new_ext_id",
     "parse_callback",

@@ -206,8 +206,6 @@ def _notification_from(document: dict[str, Any]) -> CallbackNotification:
         status_word=status_word,
         message=_optional_text(document, "message") or "",
         target_serial=_optional_text(document, "target_serial"),
-        document_type=_optional_text(document, "type"),
         callback_data=_callback_data(document.get("callback_data")),
         extra={key: value for key, value in document.items() if key not in KNOWN_FIELDS},
-        raw=document,
     )

@@ -6,7 +6,7 @@ Two families matter to callers:
   non-zero ``code``. The answer is final: repeating the same request gives the same answer.
 * :class:`LifePayTransportError` -- no usable answer arrived (HTTP status other than 200,
   timeout, connection failure, a body that is not the envelope). LifePay asks clients to repeat
-  such a request with the same ``ext_id``; ``retryable`` is ``True``.
+  such a request with the same ``ext_id``.
 """
 
 from __future__ import annotations
@@ -18,8 +18,6 @@ FieldErrors = Mapping[str, tuple[str, ...]]
 
 class LifePayError(Exception):
     """Base class: carries LifePay's code, message and per-field errors where known."""
-
-    retryable: bool = False
 
     def __init__(
         self,
@@ -77,8 +75,6 @@ class LifePayServerError(LifePayResponseError):
 
 class LifePayTransportError(LifePayError):
     """No usable answer: repeat the request with the same ``ext_id`` later."""
-
-    retryable = True
 
     def __init__(self, message: str, *, http_status: int | None = None) -> None:
         super().__init__(message)

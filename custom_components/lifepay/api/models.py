@@ -83,8 +83,6 @@ class CallbackNotification:
     status_word: str | None = None
     """The status exactly as LifePay sent it."""
     target_serial: str | None = None
-    document_type: str | None = None
     callback_data: JsonValue = None
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
     """Fields this integration does not know, kept for whoever listens to the event."""
-    raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)

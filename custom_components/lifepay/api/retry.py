@@ -8,12 +8,10 @@ helper :func:`call_until_answered` runs it in-process for short-lived callers an
 from __future__ import annotations
 
 import uuid as uuid_lib
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 from itertools import count
-
-from .errors import LifePayTransportError
 
 DOCUMENTED_DELAYS = (timedelta(minutes=1), timedelta(minutes=3), timedelta(minutes=5))
 DOCUMENTED_REPEAT = timedelta(minutes=10)
@@ -43,27 +41,3 @@ class RetrySchedule:
 def new_ext_id() -> str:
     """A fresh ``ext_id``: 32 hex characters, well inside LifePay's 50."""
     return uuid_lib.uuid4().hex
-
-
-async def call_until_answered[T](
-    call: Callable[[], Awaitable[T]],
-    *,
-    sleep: Callable[[float], Awaitable[None]],
-    schedule: RetrySchedule | None = None,
-    max_attempts: int | None = None,
-) -> T:
-    """Run ``call`` until it stops raising :class:`LifePayTransportError`.
-
-    ``call`` must send the same ``ext_id`` every time, so that LifePay creates one document
-    however many tries it takes. Final answers (a non-zero code) propagate at once. After
-    ``max_attempts`` tries the last transport error propagates.
-    """
-    schedule = schedule or RetrySchedule()
-    for attempt in count(1):
-        try:
-            return await call()
-        except LifePayTransportError:
-            if max_attempts is not None and attempt >= max_attempts:
-                raise
-            await sleep(schedule.delay_after(attempt).total_seconds())
-    raise AssertionError("unreachable")  # pragma: no cover
