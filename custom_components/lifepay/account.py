@@ -223,6 +223,9 @@ class LifePayAccount:
         try:
             await self._async_commit(submitted.changes)  # on disk before anything is sent
         except StorageError as err:
+            if submitted.how is Submission.NEW:
+                self._unsaved = [c for c in self._unsaved if c.job is not submitted.job]
+                self.ledger.withdraw(submitted.job)
             raise storage_error(printer.name) from err
         job = submitted.job
         if job.status in SENDING_STATUSES and (task := self._start_sending(job)) is not None:
@@ -332,8 +335,11 @@ class LifePayAccount:
             self._arm_deadline(job)
             await self._async_commit(changes)
         except StorageError as err:
-            # In memory it is right; the next write that succeeds puts it on disk.
+            # In memory it is right; the next write that succeeds puts it on disk. A job still
+            # to be sent gets a timer, so that it is not left waiting for a press.
             LOGGER.error("Could not save the LifePay documents: %s", err)
+            if job.status in SENDING_STATUSES and job.ext_id not in self._retry_timers:
+                self._arm_retry(job, dt_util.utcnow() + self.ledger.schedule.delay_after(1))
         return None
 
     def _note_unreachable(self, error: LifePayError) -> None:

@@ -478,6 +478,15 @@ class Ledger:
         self._prune()
         return Submitted(job, Submission.NEW, [*changes, Change(job, None)])
 
+    def withdraw(self, job: PrintJob) -> None:
+        """Forget a new job that could not even be saved: it was never sent, nobody heard of
+        it, and the person was told it was not sent."""
+        if job.attempts == 0 and job.status is JobStatus.PENDING and job.uuid is None:
+            self._forget(job)
+            key = (job.printer_id, job.kind)
+            if self._latest.get(key) is job:
+                del self._latest[key]
+
     def restart(self, job: PrintJob, now: datetime) -> list[Change]:
         """A person sends a job again: a fresh window from now, the same ext_id."""
         job.requested_at = now

@@ -29,6 +29,7 @@ from mock_lifepay.faults import Fault, FaultKind
 
 from .conftest import (
     documents_asked,
+    jobs_file,
     press,
     printer_id_of,
     save_jobs,
@@ -288,3 +289,25 @@ async def test_unreachable_is_logged_once_and_back_once_and_refusals_are_not_log
         await press(hass)  # the person hears it; the log does not repeat it
     ours = [r for r in caplog.records if r.name.startswith(INTEGRATION_LOGGER)]
     assert [r.getMessage() for r in ours if r.levelno >= logging.WARNING] == []
+
+
+async def test_a_press_the_disk_refuses_sends_nothing(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, lifepay_mock: MockHandle
+) -> None:
+    """A document is on disk before it is sent: when the write really fails, nothing goes to
+    LifePay, the person is told, and nothing of it lingers once the disk is back."""
+    path = jobs_file(hass, loaded_entry)
+    path.unlink(missing_ok=True)
+    path.mkdir(parents=True)
+    with pytest.raises(HomeAssistantError) as caught:
+        await press(hass)
+    assert caught.value.translation_key == "not_saved"
+    assert documents_asked(lifepay_mock) == []
+    assert hass.states.get(X_STATUS).state == "unknown"
+
+    path.rmdir()
+    await press(hass)
+    await settle(hass, lifepay_mock)
+    assert hass.states.get(X_STATUS).state == "processed"
+    assert len(documents_asked(lifepay_mock)) == 1
+    assert [job["status"] for job in saved_jobs(hass, loaded_entry)] == ["processed"]
