@@ -678,6 +678,24 @@ def test_pruning_keeps_the_newest_finished_jobs_and_every_unfinished_one() -> No
     assert sum(job.final for job in book) == 2
 
 
+def test_a_late_answer_about_a_forgotten_job_does_not_bring_it_back() -> None:
+    book = ledger(finished_kept=1)
+    first = new_job(book)
+    sent(book, first, T0 + WINDOW)  # the last moment; LifePay is slow to answer
+    later = T0 + WINDOW + MINUTE
+    second = book.submit(PRINTER, X, later).job  # a press: the first ends as failed
+    assert first.status is JobStatus.FAILED
+    sent(book, second, later)
+    book.refused(second, LifePayValidationError("bad", code=400), later)
+    new_job(book, later, kind=Z)  # the first is pruned
+    assert book.get(first.ext_id) is None
+    before = first.as_dict()
+    assert book.accepted(first, "u-1", later, callback_expected=True) == []
+    assert first.as_dict() == before
+    with pytest.raises(UnknownJobError):
+        book.find_authentic(callback(first, uuid="u-1"))
+
+
 # --- changes ----------------------------------------------------------------------------------
 
 

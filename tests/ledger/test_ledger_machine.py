@@ -204,18 +204,24 @@ class LedgerMachine(RuleBasedStateMachine):
 
     def _answer(self, job: PrintJob, answer: str, callback_expected: bool, reached: bool) -> None:
         before = snapshot(self.ledger)
+        before_job = job.as_dict()
         status = job.status
         if answer == "refused" and job.ext_id in self.lifepay:
             answer = "accepted"  # LifePay answers a known ext_id with its first document
         if answer == "accepted":
             uuid = self._lifepay_has(job)
+            held = self.ledger.get(job.ext_id) is job
             changes = self.ledger.accepted(job, uuid, self.now, callback_expected=callback_expected)
-            assert job.uuid == uuid
-            if status in SENDING_STATUSES or status in CORRECTABLE_STATUSES:
+            if not held:  # forgotten (pruned) while LifePay was asked: it stays forgotten
+                assert changes == []
+                assert job.as_dict() == before_job
+            elif status in SENDING_STATUSES or status in CORRECTABLE_STATUSES:
+                assert job.uuid == uuid
                 expected = JobStatus.ACCEPTED if callback_expected else JobStatus.SENT
                 assert job.status is expected
                 self.lifepay_spoke.add(job.ext_id)
             else:
+                assert job.uuid == uuid
                 assert job.status is status  # a callback said more already
         elif answer == "refused":
             error = REFUSALS[self.uuids % len(REFUSALS)]
