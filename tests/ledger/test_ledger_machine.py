@@ -554,12 +554,14 @@ class LedgerMachine(RuleBasedStateMachine):
 
     # --- Home Assistant restarting ------------------------------------------------------------
 
-    @rule(lost_in_flight=st.booleans())
-    def restart_home_assistant(self, lost_in_flight: bool) -> None:
-        """Unload (the old ledger closed, its sends under way cancelled), then start again
-        from what was saved, ending what ran out of time meanwhile."""
+    @rule(lost_in_flight=st.booleans(), downtime=st.sampled_from(STEPS))
+    def restart_home_assistant(self, lost_in_flight: bool, downtime: timedelta) -> None:
+        """Unload (the old ledger closed, its sends under way cancelled), stay down a while
+        (no timer fires), then start again from what was saved, ending what ran out of time
+        meanwhile."""
         old = self.ledger
         old.close()
+        self.now += downtime
         for job in self.in_flight.values():
             if not lost_in_flight:  # the cancelled request had reached LifePay
                 self._lifepay_has(job)
