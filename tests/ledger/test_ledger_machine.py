@@ -738,7 +738,7 @@ def _notification(job: PrintJob, *, uuid: str | None) -> CallbackNotification:
 
 
 LedgerMachine.TestCase.settings = settings(
-    max_examples=150,
+    max_examples=200,
     stateful_step_count=40,
     derandomize=True,
     deadline=None,
