@@ -18,7 +18,11 @@ After every step the invariants are checked:
     by a documented correction: LifePay's word (a callback, or the answer to a send still under
     way) about a failed, unconfirmed or sent job, or a restart (a person's, or the caller naming
     its ext_id again) of a rejected or failed job, which starts a new window;
-(d) what is saved loads back as it was: the same jobs, field for field, found the same way.
+(d) what is saved loads back as it was: the same jobs, field for field, found the same way;
+    and a callback only ever reaches a job the ledger holds (so saves).
+
+Checks that need the moment itself (the retry schedule, who a callback reaches, what start-up
+ends) are made inside the rules; (b) is checked at each send and again over all sends.
 """
 
 from __future__ import annotations
