@@ -500,6 +500,8 @@ class Ledger:
         self, job: PrintJob, uuid: str, now: datetime, *, callback_expected: bool
     ) -> list[Change]:
         """LifePay took the job (a uuid came back)."""
+        if self._jobs.get(job.ext_id) is not job:
+            return []  # forgotten while LifePay was asked: not brought back, unsaved
         job.uuid = uuid
         job.next_attempt_at = None
         self._by_uuid[uuid] = job
