@@ -19,7 +19,7 @@ from .backend import Answer
 from .console import console_page, stream_events
 from .control import PrinterPatch
 from .faults import Fault, FaultKind
-from .models import DocumentType
+from .models import DocumentStatus, DocumentType
 from .openapi import build_spec
 from .page import render_report
 from .runtime import MockLifePay
@@ -174,9 +174,10 @@ async def list_accounts(request: web.Request) -> web.Response:
 async def _patch_flag(request: web.Request, target: object, flag: str) -> web.Response | None:
     """Set one boolean attribute from a ``{flag: true|false}`` body; an error response or None."""
     patch = await _read_json(request)
-    if not isinstance(patch, dict) or set(patch) - {flag}:
-        return _control_error(400, f"only '{flag}' can be changed")
-    value = patch.get(flag, getattr(target, flag))
+    if not isinstance(patch, dict) or set(patch) != {flag}:
+        # The same rule as every patch: an empty one is a mistake, not a no-op.
+        return _control_error(400, f"send {{'{flag}': true or false}}; only '{flag}' can change")
+    value = patch[flag]
     if not isinstance(value, bool):
         return _control_error(400, f"{flag} must be true or false")
     setattr(target, flag, value)
@@ -216,6 +217,8 @@ async def get_printer(request: web.Request) -> web.Response:
     return _json(printer_view(printer))
 
 
+DOCUMENT_STATUSES: Final = tuple(status.value for status in DocumentStatus)
+DOCUMENT_TYPES: Final = tuple(kind.value for kind in DocumentType)
 PRINTER_FIELDS: Final = ("state", "error_message", "shift", "shift_opened_at", "shift_age_hours")
 
 
@@ -247,6 +250,9 @@ async def patch_printer(request: web.Request) -> web.Response:
 async def list_documents(request: web.Request) -> web.Response:
     documents = request.app[MOCK_KEY].backend.documents.values()
     query = request.query
+    for name, choices in (("status", DOCUMENT_STATUSES), ("type", DOCUMENT_TYPES)):
+        if name in query and query[name] not in choices:
+            return _control_error(400, f"{name} must be one of {list(choices)}")
     selected = [
         document
         for document in documents
