@@ -7,7 +7,6 @@ a message (HTTP 400 on the control API) and the document says the same range.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any, Final
 
 
@@ -70,8 +69,10 @@ MAX_DOCUMENTS: Final = Bound(0, 10_000_000, whole=True)
 SHIFT_AGE_HOURS: Final = Bound(0, 24 * 366, unit="of hours")
 """Up to a year: a register's fiscal drive refuses a shift past 24 hours anyway."""
 ERROR_MESSAGE_MAX_LENGTH: Final = 500
-SHIFT_OPENED_EARLIEST: Final = datetime(2000, 1, 1, tzinfo=UTC)
-"""Russia's online registers (54-FZ) are far younger; anything earlier is a typo."""
+SHIFT_OPENED_YEARS: Final = (2000, 2099)
+"""Russia's online registers (54-FZ) are far younger than 2000: outside these years, a typo."""
+SHIFT_OPENED_PATTERN: Final = "^20[0-9]{2}-"
+"""The years above, as the OpenAPI document states them (the year as written)."""
 
 FAULT_TIMES: Final = Bound(1, 10_000, whole=True)
 FAULT_STATUS: Final = Bound(400, 599, whole=True)

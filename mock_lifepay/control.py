@@ -40,13 +40,13 @@ class PrinterPatch:
                 "characters, or null"
             )
         shift = patch.get("shift")
-        if shift not in (None, "open", "closed"):
+        if "shift" in patch and shift not in ("open", "closed"):
             raise ValueError("shift must be 'open' or 'closed'")
         if "shift_opened_at" in patch and "shift_age_hours" in patch:
             raise ValueError("send shift_opened_at or shift_age_hours, not both")
         opened_at = None
         if "shift_opened_at" in patch:
-            opened_at = _moment(patch["shift_opened_at"], now)
+            opened_at = _moment(patch["shift_opened_at"])
         if "shift_age_hours" in patch:
             hours = bounds.SHIFT_AGE_HOURS.check(patch["shift_age_hours"], "shift_age_hours")
             opened_at = now - timedelta(hours=hours)
@@ -62,20 +62,16 @@ class PrinterPatch:
         )
 
 
-def _moment(raw: Any, now: datetime) -> datetime:
-    """An ISO 8601 date and time, no later than ``now``; one without an offset is UTC."""
-    earliest = bounds.SHIFT_OPENED_EARLIEST
-    reason = (
-        f"shift_opened_at must be an ISO 8601 date and time from {earliest.date().isoformat()} "
-        "to now"
-    )
+def _moment(raw: Any) -> datetime:
+    """An ISO 8601 date and time in the years the mock takes; one without an offset is UTC."""
+    first, last = bounds.SHIFT_OPENED_YEARS
+    reason = f"shift_opened_at must be an ISO 8601 date and time in the years {first} to {last}"
     if not isinstance(raw, str):
         raise ValueError(reason)
     try:
         moment = datetime.fromisoformat(raw)
     except ValueError:
         raise ValueError(reason) from None
-    moment = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
-    if not earliest <= moment <= now:
+    if not first <= moment.year <= last:
         raise ValueError(reason)
-    return moment
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)

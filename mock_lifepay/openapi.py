@@ -25,6 +25,7 @@ from .settings import NOTIFIED_STATUSES, STATUS_WORD_PRESETS, CallbackEncoding
 
 Schema = dict[str, Any]
 
+REPOSITORY: Final = "https://github.com/lifepay-homeassistant/lifepay-homeassistant"
 UUID_EXAMPLE: Final = "dabe3833-43ff-5e5c-a45e-9cff664503fd"
 LIFEPAY_PATHS: Final = {
     "/cloud-print/create-x-report": (
@@ -160,7 +161,9 @@ def _answer_schemas() -> dict[str, Schema]:
         "Answer": {
             "description": "LifePay's envelope; always HTTP 200, Content-Type exactly "
             "`application/json; charset=UTF-8`.",
-            "oneOf": [
+            # Exactly one matches (Created and TestModeAccepted differ by data); anyOf because a
+            # linter cannot see that.
+            "anyOf": [
                 _ref("Created"),
                 _ref("TestModeAccepted"),
                 _ref("DataError"),
@@ -512,6 +515,11 @@ def _patch(properties: dict[str, Schema], description: str) -> Schema:
     return _obj(properties, required=[]) | {"minProperties": 1, "description": description}
 
 
+def _present(*names: str) -> Schema:
+    """Every one of ``names`` is in the object (whatever its value)."""
+    return {"properties": dict.fromkeys(names, ANY_JSON), "required": list(names)}
+
+
 def _patch_schemas() -> dict[str, Schema]:
     closes = {
         "anyOf": [
@@ -521,8 +529,8 @@ def _patch_schemas() -> dict[str, Schema]:
     }
     opens = {
         "anyOf": [
-            {"required": ["shift_opened_at"]},
-            {"required": ["shift_age_hours"]},
+            _present("shift_opened_at"),
+            _present("shift_age_hours"),
             {"properties": {"shift": {"const": "open"}}, "required": ["shift"]},
         ]
     }
@@ -537,9 +545,10 @@ def _patch_schemas() -> dict[str, Schema]:
             "shift": _enum(["open", "closed"]),
             "shift_opened_at": MOMENT
             | {
-                "description": "When the (open) shift opened: from "
-                f"{bounds.SHIFT_OPENED_EARLIEST.date().isoformat()} to now. A time without an "
-                "offset is also taken, as UTC."
+                "pattern": bounds.SHIFT_OPENED_PATTERN,
+                "description": "When the (open) shift opened, in the years "
+                f"{bounds.SHIFT_OPENED_YEARS[0]} to {bounds.SHIFT_OPENED_YEARS[1]}. A time "
+                "without an offset is also taken, as UTC.",
             },
             "shift_age_hours": bounds.SHIFT_AGE_HOURS.schema(
                 description="How long ago the (open) shift opened."
@@ -550,7 +559,7 @@ def _patch_schemas() -> dict[str, Schema]:
         "opening time needs an open shift, or `shift: open` in the same patch.",
     )
     printer["allOf"] = [
-        {"not": {"required": ["shift_opened_at", "shift_age_hours"]}},
+        {"not": _present("shift_opened_at", "shift_age_hours")},
         {"not": {"allOf": [closes, opens]}},
     ]
     return {
@@ -747,8 +756,9 @@ def _control_paths() -> dict[str, Schema]:
                 requestBody=_patch_body(_ref("PrinterPatch")),
                 responses={
                     "200": _json(_ref("Printer")),
-                    "400": _control_error(
-                        "The patch is not valid, or sets an opening time on a closed shift; "
+                    "400": BAD_REQUEST,
+                    "409": _control_error(
+                        "The patch sets an opening time on a closed shift without opening it; "
                         "nothing changed."
                     ),
                     "404": _control_error("No such printer."),
@@ -938,6 +948,7 @@ def build_spec(server_url: str | None = None) -> dict[str, Any]:
             "summary": "LifePay's cloud-print endpoints as the mock serves them, and its own "
             "control API.",
             "license": {"name": "MIT", "identifier": "MIT"},
+            "contact": {"name": "Issues", "url": f"{REPOSITORY}/issues"},
             "description": (
                 "See docs/mock-server.md for what is LifePay's documented behaviour, what is "
                 "public evidence and what is the mock's assumption. Everything under /_mock/ "
@@ -955,6 +966,9 @@ def build_spec(server_url: str | None = None) -> dict[str, Any]:
             },
             {"name": "Pages", "description": "Pages for people: the console, printed reports."},
         ],
+        # No HTTP-level security: LifePay reads apikey and login from the body, and the mock's
+        # own control API is open (it binds to loopback by default).
+        "security": [],
         "paths": paths,
         "webhooks": _webhooks(),
         "components": {

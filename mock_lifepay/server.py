@@ -235,7 +235,8 @@ async def patch_printer(request: web.Request) -> web.Response:
     except ValueError as err:
         return _control_error(400, str(err))
     if change.shift_opened_at is not None and not (change.open_shift or printer.shift.is_open):
-        return _control_error(400, "the shift is closed: open it to set its opening time")
+        # A valid patch the printer's state refuses: a conflict, not a bad request.
+        return _control_error(409, "the shift is closed: open it to set its opening time")
     if "error_message" in patch:
         mock.set_printer_error(printer, change.error_message)
     if change.close_shift:
@@ -287,6 +288,8 @@ async def list_faults(request: web.Request) -> web.Response:
 async def add_faults(request: web.Request) -> web.Response:
     mock = request.app[MOCK_KEY]
     raw = await _read_json(request)
+    if raw == []:
+        return _control_error(400, "send a fault or a list of one or more")
     try:
         faults = [Fault.from_dict(item) for item in (raw if isinstance(raw, list) else [raw])]
     except ValueError as err:

@@ -94,6 +94,8 @@ async def test_switch_cloud_printing_and_block_logins(
         ("PATCH", "/companies/1", {}, 400),
         ("PATCH", "/logins/79990000001", {}, 400),
         ("GET", "/documents?type=AAA", None, 400),
+        ("PATCH", "/printers/00106304012797", {"error_message": "", "shift": None}, 400),
+        ("POST", "/faults", [], 400),
         ("GET", "/documents?status=lost", None, 400),
     ],
 )
