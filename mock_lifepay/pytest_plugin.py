@@ -1,11 +1,12 @@
 """pytest plugin: ``lifepay_mock`` starts the mock in-process on 127.0.0.1 for one test.
 
-Enable it with ``pytest_plugins = ["mock_lifepay.pytest_plugin"]`` (it is also registered as
-the ``lifepay_mock`` entry point when this project is installed). The fixture runs in the test's
-event loop, so the test sees the mock's state directly; processing is instant and callback
-retries come after 50 ms, so tests need not wait minutes. Under pytest-socket (as with
-pytest-homeassistant-custom-component) the test must enable sockets, e.g. with the
-``socket_enabled`` fixture.
+``pip install "mock-lifepay[pytest]"`` registers it (the ``lifepay_mock`` entry point) and brings
+pytest-asyncio, whose strict mode (the default) and auto mode both work: the fixture is declared
+with ``pytest_asyncio.fixture``. In a checkout, ``pytest_plugins = ["mock_lifepay.pytest_plugin"]``.
+The fixture runs in the test's event loop, so the test sees the mock's state directly; processing
+is instant and callback retries come after 50 ms, so tests need not wait minutes. Under
+pytest-socket (as with pytest-homeassistant-custom-component) the test must enable sockets, e.g.
+with that plugin's ``socket_enabled`` fixture.
 """
 
 from __future__ import annotations
@@ -15,6 +16,13 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 import pytest
+
+try:
+    # pytest-asyncio's own decorator: the fixture works in its strict mode (the default) and in
+    # auto mode alike, and runs in the test's event loop.
+    from pytest_asyncio import fixture as async_fixture
+except ImportError:  # pragma: no cover - without pytest-asyncio (see the extra "pytest")
+    async_fixture = pytest.fixture  # type: ignore[assignment]
 
 from .runtime import MockLifePay
 from .seed import DEMO, DemoAccount
@@ -51,7 +59,7 @@ async def serve_mock(*, middlewares: Sequence[Middleware] = ()) -> AsyncIterator
         await server.close()
 
 
-@pytest.fixture
+@async_fixture
 async def lifepay_mock() -> AsyncIterator[MockHandle]:
     """A running mock on ``127.0.0.1`` with a free port, closed after the test."""
     async with serve_mock() as handle:
