@@ -65,6 +65,8 @@ CALLBACK_RETRY_DELAY: Final = Bound(0, DAY, unit="of seconds")
 CALLBACK_RETRIES: Final = 50
 """At most this many waits (LifePay's payment notifications: 9, for 10 tries)."""
 STATUS_WORD_MAX_LENGTH: Final = 64
+USER_AGENT_PATTERN: Final = "^[\\x20-\\x7e]{1,200}$"
+"""A User-Agent header: 1 to 200 printable ASCII characters (no line breaks)."""
 MAX_DOCUMENTS: Final = Bound(0, 10_000_000, whole=True)
 SHIFT_AGE_HOURS: Final = Bound(0, 24 * 366, unit="of hours")
 """Up to a year: a register's fiscal drive refuses a shift past 24 hours anyway."""

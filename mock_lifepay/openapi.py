@@ -494,6 +494,11 @@ def _settings_schemas() -> dict[str, Schema]:
         "callback_timeout": bounds.CALLBACK_TIMEOUT.schema(
             description="Seconds to wait for the receiver's answer (0: no limit)."
         ),
+        "callback_user_agent": {
+            "type": "string",
+            "pattern": bounds.USER_AGENT_PATTERN,
+            "description": "The User-Agent header of callbacks (LifePay's sender: GuzzleHttp/7).",
+        },
         "max_documents": bounds.MAX_DOCUMENTS.schema(
             description="Documents kept (the oldest finished ones are forgotten; 0 keeps all)."
         ),

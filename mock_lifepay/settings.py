@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields
 from enum import StrEnum
@@ -10,6 +11,9 @@ from typing import Any, Final
 from . import bounds
 from .models import DocumentStatus
 
+# What LifePay's sender (GuzzleHttp 7, PHP) puts in User-Agent; Guzzle adds curl's and PHP's
+# versions after it, which vary by server.
+LIFEPAY_USER_AGENT: Final = "GuzzleHttp/7"
 # LifePay's payment notifications: retried after 1, 3, 5, 10 minutes, then hourly, 10 tries in all.
 DEFAULT_CALLBACK_RETRY_DELAYS = (60.0, 180.0, 300.0, 600.0, 3600.0, 3600.0, 3600.0, 3600.0, 3600.0)
 
@@ -64,6 +68,16 @@ def parse_status_words(raw: Any) -> dict[str, str]:
     return words
 
 
+def parse_user_agent(raw: Any) -> str:
+    """A User-Agent header value, checked; raises ``ValueError``."""
+    if not isinstance(raw, str) or not re.fullmatch(bounds.USER_AGENT_PATTERN, raw):
+        raise ValueError(
+            "callback_user_agent must be 1 to 200 printable ASCII characters, e.g. "
+            f"{LIFEPAY_USER_AGENT!r}"
+        )
+    return raw
+
+
 @dataclass(slots=True)
 class Settings:
     processing_delay: float = 2.0
@@ -75,6 +89,8 @@ class Settings:
     """Waits between delivery tries of one notification; its length + 1 is the number of tries."""
     callback_timeout: float = 10.0
     """Seconds to wait for the receiver's answer before a try counts as failed."""
+    callback_user_agent: str = LIFEPAY_USER_AGENT
+    """The User-Agent header of every callback."""
     max_documents: int = 10_000
     """History kept: past this, the oldest finished documents are forgotten, a sixteenth of it at
     a time (0: keep all)."""
@@ -117,6 +133,8 @@ class Settings:
                 raise ValueError(f"callback_encoding must be one of {choices}") from None
         if "callback_status_words" in raw:
             changes["callback_status_words"] = parse_status_words(raw["callback_status_words"])
+        if "callback_user_agent" in raw:
+            changes["callback_user_agent"] = parse_user_agent(raw["callback_user_agent"])
         if "callback_retry_delays" in raw:
             delays = raw["callback_retry_delays"]
             if not isinstance(delays, list) or len(delays) > bounds.CALLBACK_RETRIES:
