@@ -696,6 +696,18 @@ def _control_paths() -> dict[str, Schema]:
             ("type", _enum(TYPES), "Only documents of this type."),
         )
     ]
+    journal_filters = [
+        {"name": name, "in": "query", "required": False, "schema": schema, "description": text}
+        for name, schema, text in (
+            ("path", STRING, "The endpoint's path, e.g. /cloud-print/create-z-report."),
+            ("type", _enum(TYPES), "The document the endpoint makes."),
+            ("login", STRING, "The request's login."),
+            ("serial", STRING, "The request's target_serial."),
+            ("ext_id", STRING, "The request's ext_id."),
+            ("since", MOMENT, "Received at or after (ISO 8601; UTC without an offset)."),
+            ("until", MOMENT, "Received at or before (ISO 8601; UTC without an offset)."),
+        )
+    ]
     return {
         "/_mock/accounts": {
             "get": _op(
@@ -798,9 +810,14 @@ def _control_paths() -> dict[str, Schema]:
         "/_mock/journal": {
             "get": _op(
                 "getJournal",
-                "The last 1000 requests to LifePay's endpoints",
-                "Oldest first: body, answer, fault and duration of each.",
-                responses={"200": _json(_array("JournalEntry"))},
+                "The last 1000 requests to LifePay's endpoints, filtered",
+                "Oldest first: body, answer, fault and duration of each; the filters select "
+                "(as WireMock's verify) and combine.",
+                parameters=journal_filters,
+                responses={
+                    "200": _json(_array("JournalEntry")),
+                    "400": _control_error("A filter is unknown or its value is not valid."),
+                },
             ),
             "delete": _op(
                 "clearJournal",
@@ -808,6 +825,18 @@ def _control_paths() -> dict[str, Schema]:
                 "Forget every request recorded so far.",
                 responses={"204": NO_CONTENT},
             ),
+        },
+        "/_mock/journal/count": {
+            "get": _op(
+                "countJournal",
+                "How many requests match the filters",
+                "The number of journal entries the same filters as GET /_mock/journal select.",
+                parameters=journal_filters,
+                responses={
+                    "200": _json(_obj({"count": {"type": "integer", "minimum": 0}})),
+                    "400": _control_error("A filter is unknown or its value is not valid."),
+                },
+            )
         },
         "/_mock/faults": {
             "get": _op(

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 
@@ -24,10 +25,13 @@ try:
 except ImportError:  # pragma: no cover - without pytest-asyncio (see the extra "pytest")
     async_fixture = pytest.fixture  # type: ignore[assignment]
 
+from .journal import JournalEntry
+from .models import DocumentType
 from .runtime import MockLifePay
 from .seed import DEMO, DemoAccount
-from .server import Middleware, MockServer
+from .server import ENDPOINTS, Middleware, MockServer
 from .settings import Settings
+from .verify import RequestPattern, explain_miss, select
 
 
 @dataclass(slots=True)
@@ -38,6 +42,35 @@ class MockHandle:
     mock: MockLifePay
     server: MockServer
     demo: DemoAccount = DEMO
+
+    def received(self, **criteria: Any) -> list[JournalEntry]:
+        """The requests to LifePay's endpoints matching ``criteria`` (see ``assert_received``)."""
+        return select(self.mock.journal.entries(), _pattern(criteria), ENDPOINTS)
+
+    def assert_received(self, count: int | None = None, **criteria: Any) -> list[JournalEntry]:
+        """Assert that requests matching ``criteria`` came: ``count`` of them, or at least one.
+
+        ``criteria``: ``path``, ``type`` (a :class:`DocumentType` or its value), ``login``,
+        ``serial`` (the ``target_serial``), ``ext_id``, ``since`` and ``until`` (datetimes).
+        On failure the message shows the requests nearest to the criteria and how they differ.
+        """
+        pattern = _pattern(criteria)
+        entries = self.mock.journal.entries()
+        matched = select(entries, pattern, ENDPOINTS)
+        if (count is None and not matched) or (count is not None and len(matched) != count):
+            expected = "at least 1 request" if count is None else f"{count} request(s)"
+            message = explain_miss(
+                entries, pattern, ENDPOINTS, expected=expected, found=len(matched)
+            )
+            raise AssertionError(message)
+        return matched
+
+
+def _pattern(criteria: dict[str, Any]) -> RequestPattern:
+    kind = criteria.get("type")
+    if isinstance(kind, str):
+        criteria = criteria | {"type": DocumentType(kind)}
+    return RequestPattern(**criteria)
 
 
 def fast_settings() -> Settings:

@@ -19,10 +19,12 @@ from .backend import Answer
 from .console import console_page, stream_events
 from .control import PrinterPatch
 from .faults import Fault, FaultKind
+from .journal import JournalEntry
 from .models import DocumentStatus, DocumentType
 from .openapi import build_spec
 from .page import render_report
 from .runtime import MockLifePay
+from .verify import RequestPattern, select
 from .views import accounts_view, document_view, printer_view
 
 MOCK_KEY: Final = web.AppKey("mock", MockLifePay)
@@ -272,8 +274,27 @@ async def get_document(request: web.Request) -> web.Response:
     return _json(document_view(document))
 
 
+def _journal_selection(request: web.Request) -> list[JournalEntry] | web.Response:
+    """The journal entries the query's filters select, or a 400."""
+    try:
+        pattern = RequestPattern.from_query(request.query)
+    except ValueError as err:
+        return _control_error(400, str(err))
+    return select(request.app[MOCK_KEY].journal.entries(), pattern, ENDPOINTS)
+
+
 async def get_journal(request: web.Request) -> web.Response:
-    return _json([entry.to_dict() for entry in request.app[MOCK_KEY].journal.entries()])
+    selected = _journal_selection(request)
+    if isinstance(selected, web.Response):
+        return selected
+    return _json([entry.to_dict() for entry in selected])
+
+
+async def count_journal(request: web.Request) -> web.Response:
+    selected = _journal_selection(request)
+    if isinstance(selected, web.Response):
+        return selected
+    return _json({"count": len(selected)})
 
 
 async def clear_journal(request: web.Request) -> web.Response:
@@ -389,6 +410,7 @@ def create_app(mock: MockLifePay, middlewares: Sequence[Middleware] = ()) -> web
         ("GET", "/_mock/documents", list_documents),
         ("GET", "/_mock/documents/{uuid}", get_document),
         ("GET", "/_mock/journal", get_journal),
+        ("GET", "/_mock/journal/count", count_journal),
         ("DELETE", "/_mock/journal", _touching(clear_journal)),
         ("GET", "/_mock/faults", list_faults),
         ("POST", "/_mock/faults", _touching(add_faults)),
