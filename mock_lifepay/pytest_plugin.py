@@ -11,7 +11,7 @@ with that plugin's ``socket_enabled`` fixture.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Iterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -26,12 +26,12 @@ except ImportError:  # pragma: no cover - without pytest-asyncio (see the extra 
     async_fixture = pytest.fixture  # type: ignore[assignment]
 
 from .journal import JournalEntry
-from .models import DocumentType
 from .runtime import MockLifePay
 from .seed import DEMO, DemoAccount
 from .server import ENDPOINTS, Middleware, MockServer
 from .settings import Settings
-from .verify import RequestPattern, explain_miss, select
+from .threaded import ThreadedMock, running_mock
+from .verify import assert_received, pattern_of, select
 
 
 @dataclass(slots=True)
@@ -45,7 +45,7 @@ class MockHandle:
 
     def received(self, **criteria: Any) -> list[JournalEntry]:
         """The requests to LifePay's endpoints matching ``criteria`` (see ``assert_received``)."""
-        return select(self.mock.journal.entries(), _pattern(criteria), ENDPOINTS)
+        return select(self.mock.journal.entries(), pattern_of(criteria), ENDPOINTS)
 
     def assert_received(self, count: int | None = None, **criteria: Any) -> list[JournalEntry]:
         """Assert that requests matching ``criteria`` came: ``count`` of them, or at least one.
@@ -54,23 +54,7 @@ class MockHandle:
         ``serial`` (the ``target_serial``), ``ext_id``, ``since`` and ``until`` (datetimes).
         On failure the message shows the requests nearest to the criteria and how they differ.
         """
-        pattern = _pattern(criteria)
-        entries = self.mock.journal.entries()
-        matched = select(entries, pattern, ENDPOINTS)
-        if (count is None and not matched) or (count is not None and len(matched) != count):
-            expected = "at least 1 request" if count is None else f"{count} request(s)"
-            message = explain_miss(
-                entries, pattern, ENDPOINTS, expected=expected, found=len(matched)
-            )
-            raise AssertionError(message)
-        return matched
-
-
-def _pattern(criteria: dict[str, Any]) -> RequestPattern:
-    kind = criteria.get("type")
-    if isinstance(kind, str):
-        criteria = criteria | {"type": DocumentType(kind)}
-    return RequestPattern(**criteria)
+        return assert_received(self.mock.journal.entries(), ENDPOINTS, count, criteria)
 
 
 def fast_settings() -> Settings:
@@ -96,4 +80,13 @@ async def serve_mock(*, middlewares: Sequence[Middleware] = ()) -> AsyncIterator
 async def lifepay_mock() -> AsyncIterator[MockHandle]:
     """A running mock on ``127.0.0.1`` with a free port, closed after the test."""
     async with serve_mock() as handle:
+        yield handle
+
+
+@pytest.fixture
+def lifepay_mock_sync() -> Iterator[ThreadedMock]:
+    """For synchronous tests (requests, httpx, Django's test client): the same mock, served
+    from a background thread on ``127.0.0.1``; ``.url``, ``.demo``, ``.call(fn)``,
+    ``.reset()``, ``.wait_until_idle()``, ``.assert_received(...)``."""
+    with running_mock(settings=fast_settings()) as handle:
         yield handle

@@ -84,6 +84,32 @@ class RequestPattern:
         return missed
 
 
+def pattern_of(criteria: Mapping[str, Any]) -> RequestPattern:
+    """A pattern from keyword criteria; ``type`` may be a :class:`DocumentType` or its value."""
+    kind = criteria.get("type")
+    if isinstance(kind, str):
+        criteria = {**criteria, "type": DocumentType(kind)}
+    return RequestPattern(**criteria)
+
+
+def assert_received(
+    entries: list[JournalEntry],
+    endpoints: Mapping[str, DocumentType],
+    count: int | None,
+    criteria: Mapping[str, Any],
+) -> list[JournalEntry]:
+    """The entries matching ``criteria``; ``AssertionError`` with the nearest ones when there
+    are none (``count`` None) or not exactly ``count``."""
+    pattern = pattern_of(criteria)
+    matched = select(entries, pattern, endpoints)
+    if (count is None and not matched) or (count is not None and len(matched) != count):
+        expected = "at least 1 request" if count is None else f"{count} request(s)"
+        raise AssertionError(
+            explain_miss(entries, pattern, endpoints, expected=expected, found=len(matched))
+        )
+    return matched
+
+
 def select(
     entries: list[JournalEntry], pattern: RequestPattern, endpoints: Mapping[str, DocumentType]
 ) -> list[JournalEntry]:
