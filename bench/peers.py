@@ -235,7 +235,7 @@ async def measure(
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=4.0)
-    parser.add_argument("--warmup", type=float, default=5.0, help="seconds per server, first")
+    parser.add_argument("--warmup", type=float, default=10.0, help="seconds per server, first")
     parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 10, 100])
     parser.add_argument("--repeat", type=int, default=3, help="runs per server, interleaved")
     asyncio.run(main(parser.parse_args()))

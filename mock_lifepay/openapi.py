@@ -596,6 +596,7 @@ def _patch_body(schema: Schema) -> Schema:
 
 
 NO_CONTENT: Final = {"description": "Done."}
+BAD_FILTER: Final = _control_error("A filter is unknown or its value is not valid.")
 BAD_REQUEST: Final = _control_error("The patch is not valid; nothing changed.")
 
 
@@ -685,29 +686,31 @@ def _op(operation_id: str, summary: str, description: str, **more: Any) -> Schem
 CONTROL_TAG: Final = "Control API (the mock's own)"
 
 
+def _query_parameters(*parameters: tuple[str, Schema, str]) -> list[Schema]:
+    """Optional query parameters: each a name, a schema and a description."""
+    return [
+        {"name": name, "in": "query", "required": False, "schema": schema, "description": text}
+        for name, schema, text in parameters
+    ]
+
+
 def _control_paths() -> dict[str, Schema]:
     serial = _path_parameter("serial", "00106304012797")
-    document_filters = [
-        {"name": name, "in": "query", "required": False, "schema": schema, "description": text}
-        for name, schema, text in (
-            ("ext_id", STRING, "Only the document with this ext_id."),
-            ("serial", STRING, "Only documents for this printer."),
-            ("status", _enum(STATUSES), "Only documents in this status."),
-            ("type", _enum(TYPES), "Only documents of this type."),
-        )
-    ]
-    journal_filters = [
-        {"name": name, "in": "query", "required": False, "schema": schema, "description": text}
-        for name, schema, text in (
-            ("path", STRING, "The endpoint's path, e.g. /cloud-print/create-z-report."),
-            ("type", _enum(TYPES), "The document the endpoint makes."),
-            ("login", STRING, "The request's login."),
-            ("serial", STRING, "The request's target_serial."),
-            ("ext_id", STRING, "The request's ext_id."),
-            ("since", MOMENT, "Received at or after (ISO 8601; UTC without an offset)."),
-            ("until", MOMENT, "Received at or before (ISO 8601; UTC without an offset)."),
-        )
-    ]
+    document_filters = _query_parameters(
+        ("ext_id", STRING, "Only the document with this ext_id."),
+        ("serial", STRING, "Only documents for this printer."),
+        ("status", _enum(STATUSES), "Only documents in this status."),
+        ("type", _enum(TYPES), "Only documents of this type."),
+    )
+    journal_filters = _query_parameters(
+        ("path", STRING, "The endpoint's path, e.g. /cloud-print/create-z-report."),
+        ("type", _enum(TYPES), "The document the endpoint makes."),
+        ("login", STRING, "The request's login."),
+        ("serial", STRING, "The request's target_serial."),
+        ("ext_id", STRING, "The request's ext_id."),
+        ("since", MOMENT, "Received at or after (ISO 8601; UTC without an offset)."),
+        ("until", MOMENT, "Received at or before (ISO 8601; UTC without an offset)."),
+    )
     return {
         "/_mock/accounts": {
             "get": _op(
@@ -816,7 +819,7 @@ def _control_paths() -> dict[str, Schema]:
                 parameters=journal_filters,
                 responses={
                     "200": _json(_array("JournalEntry")),
-                    "400": _control_error("A filter is unknown or its value is not valid."),
+                    "400": BAD_FILTER,
                 },
             ),
             "delete": _op(
@@ -834,7 +837,7 @@ def _control_paths() -> dict[str, Schema]:
                 parameters=journal_filters,
                 responses={
                     "200": _json(_obj({"count": {"type": "integer", "minimum": 0}})),
-                    "400": _control_error("A filter is unknown or its value is not valid."),
+                    "400": BAD_FILTER,
                 },
             )
         },
