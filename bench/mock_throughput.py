@@ -44,9 +44,12 @@ def free_port() -> int:
         return port
 
 
-async def start(*args: str, ready: str, cwd: Path = REPO) -> asyncio.subprocess.Process:
+async def start(
+    *args: str, ready: str, cwd: Path = REPO, program: str = sys.executable
+) -> asyncio.subprocess.Process:
+    """Start ``program args`` and wait for a line of its output containing ``ready``."""
     process = await asyncio.create_subprocess_exec(
-        sys.executable, *args, cwd=cwd, stdout=asyncio.subprocess.PIPE
+        program, *args, cwd=cwd, stdout=asyncio.subprocess.PIPE
     )
     assert process.stdout is not None
     async with asyncio.timeout(30):

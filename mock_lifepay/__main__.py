@@ -9,28 +9,48 @@ import json
 import logging
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from pathlib import Path
 
+from . import bounds
+from .bounds import Bound
 from .process import tune_collector
 from .runtime import MockLifePay
 from .seed import DEMO
 from .server import ENDPOINT, MockServer
-from .settings import STATUS_WORD_PRESETS, CallbackEncoding, Settings, parse_status_words
+from .settings import (
+    LIFEPAY_USER_AGENT,
+    STATUS_WORD_PRESETS,
+    CallbackEncoding,
+    Settings,
+    parse_status_words,
+    parse_user_agent,
+)
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
-        prog="python -m mock_lifepay", description="A mock of LifePay's cloud-print API."
+        prog=program_name(sys.argv[0]), description="A mock of LifePay's cloud-print API."
     )
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default: loopback)")
-    parser.add_argument("--port", type=int, default=8080, help="port (0 picks a free one)")
-    parser.add_argument("--seed", type=int, default=0, help="seed for the generated accounts")
     parser.add_argument(
-        "--companies", type=int, default=3, help="generated companies besides the demo ones"
+        "--port", type=_bounded(bounds.PORT, int), default=8080, help="port (0 picks a free one)"
+    )
+    parser.add_argument(
+        "--seed",
+        type=_bounded(bounds.SEED, int),
+        default=0,
+        help="seed for the generated accounts",
+    )
+    parser.add_argument(
+        "--companies",
+        type=_bounded(bounds.COMPANIES, int),
+        default=3,
+        help="generated companies besides the demo ones",
     )
     parser.add_argument(
         "--processing-delay",
-        type=float,
+        type=_bounded(bounds.PROCESSING_DELAY, float),
         default=2.0,
         help="seconds a printer takes to print (default 2)",
     )
@@ -48,8 +68,49 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         help=f"words for the callback's status: a preset ({', '.join(STATUS_WORD_PRESETS)}) "
         'or a JSON object such as \'{"processed": "success"}\' (default: document)',
     )
-    parser.add_argument("-v", "--verbose", action="store_true", help="log every callback try")
+    parser.add_argument(
+        "--callback-user-agent",
+        type=_user_agent,
+        default=LIFEPAY_USER_AGENT,
+        metavar="TEXT",
+        help=f"User-Agent of the callbacks (default: {LIFEPAY_USER_AGENT}, as LifePay's sender)",
+    )
+    parser.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="log every failed callback try (a status other than 200, a timeout, a refused "
+        "connection)",
+    )
     return parser.parse_args(argv)
+
+
+def program_name(argv0: str) -> str:
+    """The program as it was invoked: ``mock-lifepay`` or ``python -m mock_lifepay``."""
+    name = Path(argv0).name
+    return "python -m mock_lifepay" if name in ("__main__.py", "") else name
+
+
+def _bounded(bound: Bound, kind: type[float]) -> Callable[[str], float]:
+    """An argparse type: a number of ``kind`` within ``bound``."""
+
+    def parse(text: str) -> float:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"must be {bound.describe()}") from None
+        if not bound.minimum <= value <= bound.maximum:
+            raise argparse.ArgumentTypeError(f"must be {bound.describe()}")
+        return value
+
+    return parse
+
+
+def _user_agent(text: str) -> str:
+    try:
+        return parse_user_agent(text)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
 
 
 def _status_words(text: str) -> dict[str, str]:
@@ -88,6 +149,7 @@ async def serve(args: argparse.Namespace) -> None:
         processing_delay=args.processing_delay,
         callback_encoding=CallbackEncoding(args.callback_encoding),
         callback_status_words=args.callback_status_words,
+        callback_user_agent=args.callback_user_agent,
     )
     mock = MockLifePay(seed=args.seed, companies=args.companies, settings=settings)
     stop = asyncio.Event()

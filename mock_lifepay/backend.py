@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import random
 import re
 import time
@@ -126,6 +127,8 @@ class Backend:
     """One copy of each callback URL (clients send the same one again and again)."""
     _rng: random.Random = field(init=False)
     _uuid_rng: random.Random = field(init=False)
+    """Seeded from the system, never from ``seed``: uuids never repeat across starts and resets,
+    as LifePay's do not (a client keeping uuids across restarts must meet no collision)."""
     _uuids: list[str] = field(init=False)
     """Made ahead, in batches (see _uuid4_batch)."""
     _opened: tuple[datetime, float] | None = field(init=False)
@@ -139,6 +142,7 @@ class Backend:
     def __post_init__(self) -> None:
         clock = self.clock
         self.timestamp = time.time if clock is utc_now else lambda: clock().timestamp()
+        self._uuid_rng = random.Random(os.urandom(32))
         self.reset()
 
     def reset(self) -> None:
@@ -149,8 +153,7 @@ class Backend:
         self._headers = {}
         self._callback_urls = {}
         self._rng = random.Random(self.seed)
-        self._uuid_rng = random.Random(self.seed)
-        self._uuids = []
+        self._uuids = []  # the generator goes on: a reset hands out no uuid twice
         self._opened = None
         self._next_trim_walk = 0
         self._sales = [self._sales_bundle() for _ in range(SALES_BUNDLES)]
@@ -444,7 +447,7 @@ UUID_BATCH: Final = 64
 
 
 def _uuid4_batch(rng: random.Random) -> list[str]:
-    """Random (version 4) UUIDs from the mock's seeded generator, as uuid.UUID writes them.
+    """Random (version 4) UUIDs from ``rng``, as uuid.UUID writes them.
 
     Made many at a time from one draw: per request, one UUID costs a list's pop.
     """

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from . import bounds
 from .models import PrinterState
 
 
@@ -30,10 +31,16 @@ class PrinterPatch:
                 choices = [s.value for s in PrinterState]
                 raise ValueError(f"state must be one of {choices}") from None
         error_message = patch.get("error_message")
-        if error_message is not None and not isinstance(error_message, str):
-            raise ValueError("error_message must be text or null")
+        if error_message is not None and (
+            not isinstance(error_message, str)
+            or len(error_message) > bounds.ERROR_MESSAGE_MAX_LENGTH
+        ):
+            raise ValueError(
+                f"error_message must be text of at most {bounds.ERROR_MESSAGE_MAX_LENGTH} "
+                "characters, or null"
+            )
         shift = patch.get("shift")
-        if shift not in (None, "open", "closed"):
+        if "shift" in patch and shift not in ("open", "closed"):
             raise ValueError("shift must be 'open' or 'closed'")
         if "shift_opened_at" in patch and "shift_age_hours" in patch:
             raise ValueError("send shift_opened_at or shift_age_hours, not both")
@@ -41,12 +48,11 @@ class PrinterPatch:
         if "shift_opened_at" in patch:
             opened_at = _moment(patch["shift_opened_at"])
         if "shift_age_hours" in patch:
-            hours = patch["shift_age_hours"]
-            if isinstance(hours, bool) or not isinstance(hours, int | float) or hours < 0:
-                raise ValueError("shift_age_hours must be a number of hours, 0 or more")
+            hours = bounds.SHIFT_AGE_HOURS.check(patch["shift_age_hours"], "shift_age_hours")
             opened_at = now - timedelta(hours=hours)
-        if opened_at is not None and shift == "closed":
-            raise ValueError("a closed shift has no opening time to set: open it")
+        closes = shift == "closed" or state is PrinterState.SHIFT_CLOSED
+        if closes and (opened_at is not None or shift == "open"):
+            raise ValueError("a patch that closes the shift cannot open it or set its opening time")
         return cls(
             state=state,
             error_message=error_message,
@@ -57,11 +63,15 @@ class PrinterPatch:
 
 
 def _moment(raw: Any) -> datetime:
-    """An ISO 8601 date and time; one without an offset is UTC."""
+    """An ISO 8601 date and time in the years the mock takes; one without an offset is UTC."""
+    first, last = bounds.SHIFT_OPENED_YEARS
+    reason = f"shift_opened_at must be an ISO 8601 date and time in the years {first} to {last}"
     if not isinstance(raw, str):
-        raise ValueError("shift_opened_at must be an ISO 8601 date and time")
+        raise ValueError(reason)
     try:
         moment = datetime.fromisoformat(raw)
     except ValueError:
-        raise ValueError("shift_opened_at must be an ISO 8601 date and time") from None
+        raise ValueError(reason) from None
+    if not first <= moment.year <= last:
+        raise ValueError(reason)
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections import deque
 from dataclasses import asdict, dataclass, replace
 from enum import StrEnum
-from typing import Any
+from typing import Any, Final
 
+from . import bounds
 from . import messages as msg
 
 
@@ -33,6 +34,19 @@ SPLIT_PAUSE = 0.05
 """The pause between a split answer's two pieces when the fault gives no ``seconds``."""
 
 
+FIELDS_OF: Final[dict[FaultKind, tuple[str, ...]]] = {
+    FaultKind.HTTP_STATUS: ("status",),
+    FaultKind.DELAY: ("seconds",),
+    FaultKind.DROP: (),
+    FaultKind.MALFORMED: (),
+    FaultKind.EMPTY: (),
+    FaultKind.BODY: ("body",),
+    FaultKind.CODE: ("code",),
+    FaultKind.SPLIT: ("seconds",),
+}
+"""The fields each kind takes besides ``kind``, ``times`` and ``process``."""
+
+
 @dataclass(slots=True)
 class Fault:
     """One fault, applied to the next ``times`` requests.
@@ -57,7 +71,9 @@ class Fault:
         return self.process
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """The fault as the control API shows it: only the fields its kind uses."""
+        shown = asdict(self)
+        return {key: shown[key] for key in ("kind", "times", "process", *FIELDS_OF[self.kind])}
 
     @classmethod
     def from_dict(cls, raw: Any) -> Fault:
@@ -70,35 +86,28 @@ class Fault:
         if raw.get("kind") not in FaultKind.__members__.values():
             raise ValueError(f"kind must be one of {[k.value for k in FaultKind]}")
         kind = FaultKind(raw["kind"])
+        allowed = {"kind", "times", "process", *FIELDS_OF[kind]}
+        if misplaced := sorted(set(raw) - allowed):
+            raise ValueError(
+                f"a {kind.value} fault takes no {', '.join(misplaced)}; "
+                f"its fields are {sorted(allowed)}"
+            )
         fault = cls(kind=kind)
-        fault.times = _number(raw, "times", int, fault.times, minimum=1)
-        fault.status = _number(raw, "status", int, fault.status, minimum=100)
-        fault.seconds = float(_number(raw, "seconds", float, fault.seconds, minimum=0))
-        fault.code = _number(raw, "code", int, fault.code, minimum=1)
-        if kind is FaultKind.HTTP_STATUS and fault.status == 200:
-            raise ValueError("an http_status fault needs a status other than 200")
+        fault.times = bounds.FAULT_TIMES.check_int(raw.get("times", fault.times), "times")
+        fault.status = bounds.FAULT_STATUS.check_int(raw.get("status", fault.status), "status")
+        fault.seconds = bounds.FAULT_SECONDS.check(raw.get("seconds", fault.seconds), "seconds")
+        fault.code = bounds.FAULT_CODE.check_int(raw.get("code", fault.code), "code")
         process = raw.get("process")
         if process is not None and not isinstance(process, bool):
             raise ValueError("process must be true or false")
         fault.process = process
         body = raw.get("body", "")
-        if not isinstance(body, str):
-            raise ValueError("body must be text")
+        if not isinstance(body, str) or len(body) > bounds.FAULT_BODY_MAX_LENGTH:
+            raise ValueError(
+                f"body must be text of at most {bounds.FAULT_BODY_MAX_LENGTH} characters"
+            )
         fault.body = body
         return fault
-
-
-def _number[N: (int, float)](
-    raw: dict[str, Any], key: str, kind: type[N], default: N, *, minimum: float
-) -> N:
-    value = raw.get(key, default)
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ValueError(f"{key} must be a number")
-    if kind is int and not float(value).is_integer():
-        raise ValueError(f"{key} must be a whole number")
-    if value < minimum:
-        raise ValueError(f"{key} must be at least {minimum:g}")
-    return kind(value)
 
 
 class FaultQueue:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 from typing import Any, Final
 
+from . import bounds
 from . import messages as msg
 from .backend import (
     CALLBACK_URL_MAX_LENGTH,
@@ -17,13 +18,14 @@ from .backend import (
     CASHIER_NAME_MAX_LENGTH,
     EXT_ID_MAX_LENGTH,
 )
-from .faults import FaultKind
+from .faults import FIELDS_OF, FaultKind
 from .models import REPORT_TOTALS, DocumentStatus, DocumentType, PrinterState
 from .seed import DEMO
-from .settings import NOTIFIED_STATUSES, CallbackEncoding
+from .settings import NOTIFIED_STATUSES, STATUS_WORD_PRESETS, CallbackEncoding
 
 Schema = dict[str, Any]
 
+REPOSITORY: Final = "https://github.com/lifepay-homeassistant/lifepay-homeassistant"
 UUID_EXAMPLE: Final = "dabe3833-43ff-5e5c-a45e-9cff664503fd"
 LIFEPAY_PATHS: Final = {
     "/cloud-print/create-x-report": (
@@ -74,6 +76,7 @@ NUMBER: Final[Schema] = {"type": "number"}
 BOOLEAN: Final[Schema] = {"type": "boolean"}
 MOMENT: Final[Schema] = {"type": "string", "format": "date-time"}
 ANY_JSON: Final[Schema] = {}
+ANY_ARRAY: Final[Schema] = {"type": "array", "items": ANY_JSON}
 STATUSES: Final = [status.value for status in DocumentStatus]
 TYPES: Final = [kind.value for kind in DocumentType]
 
@@ -118,7 +121,7 @@ def _request_schemas() -> dict[str, Schema]:
             },
             "callback_data": {
                 "description": "Sent back in every callback.",
-                "oneOf": [STRING, {"type": "object"}, {"type": "array"}, {"type": "null"}],
+                "oneOf": [STRING, {"type": "object"}, ANY_ARRAY, {"type": "null"}],
             },
         },
         "additionalProperties": True,
@@ -153,12 +156,14 @@ def _answer_schemas() -> dict[str, Schema]:
         "type": "object",
         "additionalProperties": {"type": "array", "items": STRING, "minItems": 1},
     }
-    empty = {"type": "array", "maxItems": 0}
+    empty = {"type": "array", "items": ANY_JSON, "maxItems": 0}
     return {
         "Answer": {
             "description": "LifePay's envelope; always HTTP 200, Content-Type exactly "
             "`application/json; charset=UTF-8`.",
-            "oneOf": [
+            # Exactly one matches (Created and TestModeAccepted differ by data); anyOf because a
+            # linter cannot see that.
+            "anyOf": [
                 _ref("Created"),
                 _ref("TestModeAccepted"),
                 _ref("DataError"),
@@ -355,66 +360,220 @@ def _model_schemas() -> dict[str, Schema]:
             "duration_ms": _nullable(NUMBER),
         }
     )
-    fault = _obj(
-        {
-            "kind": _enum([kind.value for kind in FaultKind]),
-            "times": {"type": "integer", "minimum": 1, "default": 1},
-            "status": {"type": "integer", "minimum": 100, "default": 503},
-            "seconds": {"type": "number", "minimum": 0, "default": 0},
-            "code": {"type": "integer", "minimum": 1, "default": msg.INTERNAL_ERROR},
-            "process": _nullable(BOOLEAN),
-            "body": STRING,
-        },
-        required=["kind"],
-    )
-    fault["properties"]["seconds"]["description"] = (
-        "delay: how late the answer comes; split: the pause between the two pieces of the real "
-        "answer's body (0.05 s when 0)."
-    )
-    settings = _obj(
-        {
-            "processing_delay": {"type": "number", "minimum": 0},
-            "callback_encoding": _enum([e.value for e in CallbackEncoding]),
-            "callback_status_words": {
-                "description": "In a patch: a preset (document, payment) or an object; shown "
-                "as the object.",
-                "oneOf": [
-                    _enum(["document", "payment"]),
-                    {"type": "object", "additionalProperties": {"type": "string", "minLength": 1}},
-                ],
-            },
-            "callback_retry_delays": {"type": "array", "items": {"type": "number", "minimum": 0}},
-            "callback_timeout": {"type": "number", "minimum": 0},
-            "max_documents": {"type": "integer", "minimum": 0},
-        }
-    )
-    printer_patch = _obj(
-        {
-            "state": _enum([s.value for s in PrinterState]),
-            "error_message": _nullable(STRING),
-            "shift": _enum(["open", "closed"]),
-            "shift_opened_at": {
-                "type": "string",
-                "description": "ISO 8601; UTC when it has no offset.",
-            },
-            "shift_age_hours": {"type": "number", "minimum": 0},
-        },
-        required=[],
-    )
-    printer_patch["minProperties"] = 1
     return {
         "Shift": shift,
         "Printer": printer,
-        "PrinterPatch": printer_patch,
         "Account": account,
         "Report": report,
         "CallbackAttempt": attempt,
         "Document": document,
         "Notification": notification,
         "JournalEntry": journal_entry,
-        "Fault": fault,
-        "Settings": settings,
         "ControlError": _obj({"error": STRING}),
+        "ConsoleState": _obj(
+            {
+                "version": INTEGER,
+                "now": MOMENT,
+                "accounts": _array("Account"),
+                "documents": _array("Document") | {"description": "The newest 50, newest first."},
+                "documents_total": INTEGER,
+                "faults": _array("PendingFault"),
+                "settings": _ref("Settings"),
+                "journal_total": INTEGER,
+            }
+        ),
+        "StateEvent": {
+            "type": "object",
+            "description": "One server-sent event as parsed (OpenAPI 3.2's itemSchema): its "
+            "`data` is the JSON of a ConsoleState.",
+            "required": ["event", "data"],
+            "properties": {
+                "event": {"const": "state"},
+                "data": {
+                    "type": "string",
+                    "contentMediaType": "application/json",
+                    "contentSchema": _ref("ConsoleState"),
+                },
+            },
+        },
+        **_fault_schemas(),
+        **_settings_schemas(),
+        **_patch_schemas(),
+    }
+
+
+def _fault_schemas() -> dict[str, Schema]:
+    """A fault per kind: each takes (and shows) only its own fields."""
+    own: dict[str, Schema] = {
+        "status": bounds.FAULT_STATUS.schema(default=503),
+        "seconds": bounds.FAULT_SECONDS.schema(default=0),
+        "code": bounds.FAULT_CODE.schema(default=msg.INTERNAL_ERROR),
+        "body": {"type": "string", "maxLength": bounds.FAULT_BODY_MAX_LENGTH, "default": ""},
+    }
+    common: dict[str, Schema] = {
+        "times": bounds.FAULT_TIMES.schema(default=1),
+        "process": _nullable(BOOLEAN)
+        | {"description": "Whether the request still reaches the backend (default: delay, split)."},
+    }
+    kinds: dict[str, Schema] = {}
+    for kind in FaultKind:
+        properties = {"kind": {"const": kind.value}} | common
+        properties |= {name: own[name] for name in FIELDS_OF[kind]}
+        schema = _obj(properties, required=["kind"])
+        kinds[f"{_camel(kind.value)}Fault"] = schema | {"description": FAULT_DOCS[kind]}
+    # In answers every field of the kind is shown; in a request the defaults may be left out.
+    shown = {
+        f"Pending{name}": schema | {"required": list(schema["properties"])}
+        for name, schema in kinds.items()
+    }
+    return {
+        **kinds,
+        **shown,
+        "Fault": _one_of_kinds(kinds, "A fault to add: `kind` and its own fields, no others."),
+        "PendingFault": _one_of_kinds(shown, "A fault waiting for requests, as it was added."),
+    }
+
+
+def _one_of_kinds(schemas: dict[str, Schema], description: str) -> Schema:
+    """One of the per-kind fault schemas, told apart by ``kind``."""
+    refs = [_ref(name) for name in schemas]
+    mapping = {kind.value: ref["$ref"] for kind, ref in zip(FaultKind, refs, strict=True)}
+    return {
+        "description": description,
+        "oneOf": refs,
+        "discriminator": {"propertyName": "kind", "mapping": mapping},
+    }
+
+
+def _camel(snake: str, *, lower: bool = False) -> str:
+    camel = "".join(part.capitalize() for part in snake.split("_"))
+    return camel[:1].lower() + camel[1:] if lower else camel
+
+
+FAULT_DOCS: Final = {
+    FaultKind.HTTP_STATUS: "A non-200 HTTP status (400-599) with a gateway's HTML page.",
+    FaultKind.DELAY: "The normal answer, `seconds` late.",
+    FaultKind.DROP: "The connection is closed without an answer.",
+    FaultKind.MALFORMED: "HTTP 200 with a truncated JSON body.",
+    FaultKind.EMPTY: "HTTP 200 with an empty body.",
+    FaultKind.BODY: "HTTP 200 with exactly `body`.",
+    FaultKind.CODE: "HTTP 200 with LifePay's envelope for `code`.",
+    FaultKind.SPLIT: "The normal answer, its body sent in two pieces `seconds` apart "
+    "(0.05 s when 0): a client must read to the end.",
+}
+
+
+def _status_words() -> Schema:
+    return {
+        "type": "object",
+        "description": "The word each notified status carries in a callback's `status`; a "
+        "status not named keeps its own name.",
+        "properties": {
+            status.value: {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": bounds.STATUS_WORD_MAX_LENGTH,
+            }
+            for status in NOTIFIED_STATUSES
+        },
+        "additionalProperties": False,
+    }
+
+
+def _settings_schemas() -> dict[str, Schema]:
+    settings: dict[str, Schema] = {
+        "processing_delay": bounds.PROCESSING_DELAY.schema(
+            description="Seconds a printer takes to print a document."
+        ),
+        "callback_encoding": _enum([e.value for e in CallbackEncoding]),
+        "callback_status_words": _status_words(),
+        "callback_retry_delays": {
+            "type": "array",
+            "items": bounds.CALLBACK_RETRY_DELAY.schema(),
+            "maxItems": bounds.CALLBACK_RETRIES,
+            "description": "Seconds to wait before each further callback try.",
+        },
+        "callback_timeout": bounds.CALLBACK_TIMEOUT.schema(
+            description="Seconds to wait for the receiver's answer (0: no limit)."
+        ),
+        "callback_user_agent": {
+            "type": "string",
+            "pattern": bounds.USER_AGENT_PATTERN,
+            "description": "The User-Agent header of callbacks (LifePay's sender: GuzzleHttp/7).",
+        },
+        "max_documents": bounds.MAX_DOCUMENTS.schema(
+            description="Documents kept (the oldest finished ones are forgotten; 0 keeps all)."
+        ),
+    }
+    patch = dict(settings)
+    patch["callback_status_words"] = {
+        "description": "A preset (`document`: the statuses' own names, `payment`: success and "
+        "fail) or an object of words.",
+        "oneOf": [_enum(list(STATUS_WORD_PRESETS)), _status_words()],
+    }
+    return {
+        "Settings": _obj(settings),
+        "SettingsPatch": _patch(patch, "Any of the settings; all or nothing."),
+    }
+
+
+def _patch(properties: dict[str, Schema], description: str) -> Schema:
+    """A PATCH body: any of ``properties``, at least one, no others."""
+    return _obj(properties, required=[]) | {"minProperties": 1, "description": description}
+
+
+def _present(*names: str) -> Schema:
+    """Every one of ``names`` is in the object (whatever its value)."""
+    return {"properties": dict.fromkeys(names, ANY_JSON), "required": list(names)}
+
+
+def _patch_schemas() -> dict[str, Schema]:
+    closes = {
+        "anyOf": [
+            {"properties": {"shift": {"const": "closed"}}, "required": ["shift"]},
+            {"properties": {"state": {"const": "shift_closed"}}, "required": ["state"]},
+        ]
+    }
+    opens = {
+        "anyOf": [
+            _present("shift_opened_at"),
+            _present("shift_age_hours"),
+            {"properties": {"shift": {"const": "open"}}, "required": ["shift"]},
+        ]
+    }
+    printer = _patch(
+        {
+            "state": _enum([s.value for s in PrinterState])
+            | {"description": "`shift_closed` (of old) closes the shift; the connection stays."},
+            "error_message": _nullable(
+                {"type": "string", "maxLength": bounds.ERROR_MESSAGE_MAX_LENGTH}
+            )
+            | {"description": "Every document the printer processes fails with it; null clears."},
+            "shift": _enum(["open", "closed"]),
+            "shift_opened_at": MOMENT
+            | {
+                "pattern": bounds.SHIFT_OPENED_PATTERN,
+                "description": "When the (open) shift opened, in the years "
+                f"{bounds.SHIFT_OPENED_YEARS[0]} to {bounds.SHIFT_OPENED_YEARS[1]}. A time "
+                "without an offset is also taken, as UTC.",
+            },
+            "shift_age_hours": bounds.SHIFT_AGE_HOURS.schema(
+                description="How long ago the (open) shift opened."
+            ),
+        },
+        "The state, the error message and the shift. shift_opened_at and shift_age_hours "
+        "exclude each other; a patch that closes the shift sets no opening time. Setting an "
+        "opening time needs an open shift, or `shift: open` in the same patch.",
+    )
+    printer["allOf"] = [
+        {"not": _present("shift_opened_at", "shift_age_hours")},
+        {"not": {"allOf": [closes, opens]}},
+    ]
+    return {
+        "PrinterPatch": printer,
+        "CompanyPatch": _patch({"cloud_print_enabled": BOOLEAN}, "Cloud printing on or off.")
+        | {"required": ["cloud_print_enabled"]},
+        "LoginPatch": _patch({"blocked": BOOLEAN}, "Block or unblock.") | {"required": ["blocked"]},
     }
 
 
@@ -439,26 +598,49 @@ def _patch_body(schema: Schema) -> Schema:
 
 
 NO_CONTENT: Final = {"description": "Done."}
+BAD_FILTER: Final = _control_error("A filter is unknown or its value is not valid.")
 BAD_REQUEST: Final = _control_error("The patch is not valid; nothing changed.")
 
 
-def _path_parameter(name: str, schema: Schema = STRING) -> Schema:
-    return {"name": name, "in": "path", "required": True, "schema": schema}
+def _path_parameter(name: str, example: str | int, schema: Schema = STRING) -> Schema:
+    return {"name": name, "in": "path", "required": True, "schema": schema, "example": example}
+
+
+BAD_INPUT_NOTE: Final = (
+    " Bad input is answered as LifePay answers it: HTTP 200 with a non-zero `code` (6000 for a "
+    "body that is not a JSON object, 400 with per-field messages, 6009, 6010, 6080, 6095), never "
+    "a 4xx; a non-200 status comes only from the gateway (a body over 1 MiB, an http_status "
+    "fault)."
+)
+# The body is JSON whatever it is labelled: public clients send it as these.
+JSON_TEXT_LABELS: Final = ("application/x-www-form-urlencoded", "text/plain")
+
+
+def _lifepay_request(name: str) -> Schema:
+    """The request body: JSON, labelled as JSON or as anything public clients label it."""
+    as_text = {
+        "type": "string",
+        "contentMediaType": "application/json",
+        "contentSchema": _ref(name),
+        "description": "The same JSON text, labelled otherwise (PHP curl with a string body, "
+        "Ruby Faraday and Net::HTTP label it a form): read as JSON whatever the label.",
+    }
+    content: Schema = {"application/json": {"schema": _ref(name)}}
+    content |= {label: {"schema": as_text} for label in JSON_TEXT_LABELS}
+    return {"required": True, "content": content}
 
 
 def _lifepay_operation(path: str) -> Schema:
     kind, summary, description = LIFEPAY_PATHS[path]
     request = "XReportRequest" if kind is DocumentType.X_REPORT else "ShiftRequest"
+    uuid = "$response.body#/data/uuid"
     return {
         "post": {
             "tags": ["LifePay"],
-            "operationId": path.rsplit("/", 1)[1].replace("-", "_"),
+            "operationId": _camel(path.rsplit("/", 1)[1].replace("-", "_"), lower=True),
             "summary": summary,
-            "description": f"{description} Makes a `{kind.value}` document.",
-            "requestBody": {
-                "required": True,
-                "content": {"application/json": {"schema": _ref(request)}},
-            },
+            "description": f"{description} Makes a `{kind.value}` document.{BAD_INPUT_NOTE}",
+            "requestBody": _lifepay_request(request),
             "responses": {
                 "200": {
                     "description": "Every answer: success and errors alike, told by `code`.",
@@ -467,6 +649,18 @@ def _lifepay_operation(path: str) -> Schema:
                             "schema": _ref("Answer"),
                             "examples": _answer_examples(),
                         }
+                    },
+                    "links": {
+                        "document": {
+                            "operationId": "getDocument",
+                            "parameters": {"uuid": uuid},
+                            "description": "The document made (the mock's status look-up).",
+                        },
+                        "report": {
+                            "operationId": "getReport",
+                            "parameters": {"uuid": uuid},
+                            "description": "Its printed report, once printed.",
+                        },
                     },
                 },
                 "413": _text("The body is over 1 MiB (refused as by a front proxy)."),
@@ -481,183 +675,268 @@ def _lifepay_operation(path: str) -> Schema:
     }
 
 
+def _op(operation_id: str, summary: str, description: str, **more: Any) -> Schema:
+    return {
+        "tags": [CONTROL_TAG],
+        "operationId": operation_id,
+        "summary": summary,
+        "description": description,
+        **more,
+    }
+
+
+CONTROL_TAG: Final = "Control API (the mock's own)"
+
+
+def _query_parameters(*parameters: tuple[str, Schema, str]) -> list[Schema]:
+    """Optional query parameters: each a name, a schema and a description."""
+    return [
+        {"name": name, "in": "query", "required": False, "schema": schema, "description": text}
+        for name, schema, text in parameters
+    ]
+
+
 def _control_paths() -> dict[str, Schema]:
-    tag = ["Control API (the mock's own)"]
-    serial = _path_parameter("serial")
+    serial = _path_parameter("serial", "00106304012797")
+    document_filters = _query_parameters(
+        ("ext_id", STRING, "Only the document with this ext_id."),
+        ("serial", STRING, "Only documents for this printer."),
+        ("status", _enum(STATUSES), "Only documents in this status."),
+        ("type", _enum(TYPES), "Only documents of this type."),
+    )
+    journal_filters = _query_parameters(
+        ("path", STRING, "The endpoint's path, e.g. /cloud-print/create-z-report."),
+        ("type", _enum(TYPES), "The document the endpoint makes."),
+        ("login", STRING, "The request's login."),
+        ("serial", STRING, "The request's target_serial."),
+        ("ext_id", STRING, "The request's ext_id."),
+        ("since", MOMENT, "Received at or after (ISO 8601; UTC without an offset)."),
+        ("until", MOMENT, "Received at or before (ISO 8601; UTC without an offset)."),
+    )
     return {
         "/_mock/accounts": {
-            "get": {
-                "tags": tag,
-                "summary": "Companies, logins, trade points and printers",
-                "responses": {"200": _json(_array("Account"))},
-            }
+            "get": _op(
+                "listAccounts",
+                "Companies, logins, trade points and printers",
+                "Every account, the demo ones first, with apikeys and logins to use.",
+                responses={"200": _json(_array("Account"))},
+            )
         },
         "/_mock/companies/{company_id}": {
-            "patch": {
-                "tags": tag,
-                "summary": "Switch a company's cloud printing (off: 6080)",
-                "parameters": [_path_parameter("company_id")],
-                "requestBody": _patch_body(_obj({"cloud_print_enabled": BOOLEAN})),
-                "responses": {
+            "patch": _op(
+                "patchCompany",
+                "Switch a company's cloud printing (off: 6080)",
+                "A company whose cloud printing is off answers every request with 6080.",
+                parameters=[_path_parameter("company_id", 1, INTEGER)],
+                requestBody=_patch_body(_ref("CompanyPatch")),
+                responses={
                     "200": _json(_obj({"id": INTEGER, "cloud_print_enabled": BOOLEAN})),
                     "400": BAD_REQUEST,
                     "404": _control_error("No such company."),
                 },
-            }
+            )
         },
         "/_mock/logins/{login}": {
-            "patch": {
-                "tags": tag,
-                "summary": "Block or unblock a login (blocked: 6095)",
-                "parameters": [_path_parameter("login")],
-                "requestBody": _patch_body(_obj({"blocked": BOOLEAN})),
-                "responses": {
+            "patch": _op(
+                "patchLogin",
+                "Block or unblock a login (blocked: 6095)",
+                "A blocked login is answered 6095 (access denied).",
+                parameters=[_path_parameter("login", DEMO.admin_login)],
+                requestBody=_patch_body(_ref("LoginPatch")),
+                responses={
                     "200": _json(_obj({"login": STRING, "blocked": BOOLEAN})),
                     "400": BAD_REQUEST,
                     "404": _control_error("No such login."),
                 },
-            }
+            )
         },
         "/_mock/printers": {
-            "get": {
-                "tags": tag,
-                "summary": "Every printer with its state and shift",
-                "responses": {"200": _json(_array("Printer"))},
-            }
+            "get": _op(
+                "listPrinters",
+                "Every printer with its state and shift",
+                "Printers of every company, in the order they were made.",
+                responses={"200": _json(_array("Printer"))},
+            )
         },
         "/_mock/printers/{serial}": {
-            "get": {
-                "tags": tag,
-                "summary": "One printer",
-                "parameters": [serial],
-                "responses": {
+            "get": _op(
+                "getPrinter",
+                "One printer",
+                "Its state (connection), error message and shift.",
+                parameters=[serial],
+                responses={
                     "200": _json(_ref("Printer")),
                     "404": _control_error("No such printer."),
                 },
-            },
-            "patch": {
-                "tags": tag,
-                "summary": "State, error message, and the shift (open, close, its age)",
-                "parameters": [serial],
-                "requestBody": _patch_body(_ref("PrinterPatch")),
-                "responses": {
+            ),
+            "patch": _op(
+                "patchPrinter",
+                "State, error message, and the shift (open, close, its age)",
+                "Opens and closes a shift as a cashier would at the till (no document, no "
+                "callback) and sets how old it is. All or nothing.",
+                parameters=[serial],
+                requestBody=_patch_body(_ref("PrinterPatch")),
+                responses={
                     "200": _json(_ref("Printer")),
                     "400": BAD_REQUEST,
+                    "409": _control_error(
+                        "The patch sets an opening time on a closed shift without opening it; "
+                        "nothing changed."
+                    ),
                     "404": _control_error("No such printer."),
                 },
-            },
+            ),
         },
         "/_mock/documents": {
-            "get": {
-                "tags": tag,
-                "summary": "Documents, oldest first, filtered",
-                "parameters": [
-                    {"name": name, "in": "query", "required": False, "schema": schema}
-                    for name, schema in (
-                        ("ext_id", STRING),
-                        ("serial", STRING),
-                        ("status", _enum(STATUSES)),
-                        ("type", _enum(TYPES)),
-                    )
-                ],
-                "responses": {"200": _json(_array("Document"))},
-            }
+            "get": _op(
+                "listDocuments",
+                "Documents, oldest first, filtered",
+                "Every document kept (see max_documents), filtered by the query; a status or "
+                "type that does not exist is a 400.",
+                parameters=document_filters,
+                responses={
+                    "200": _json(_array("Document")),
+                    "400": _control_error("A filter's value is not one of its choices."),
+                },
+            )
         },
         "/_mock/documents/{uuid}": {
-            "get": {
-                "tags": tag,
-                "summary": "One document: history, callback tries, printed report",
-                "parameters": [_path_parameter("uuid")],
-                "responses": {
+            "get": _op(
+                "getDocument",
+                "One document: history, callback tries, printed report",
+                "A status look-up LifePay does not offer: the mock's own.",
+                parameters=[_path_parameter("uuid", UUID_EXAMPLE)],
+                responses={
                     "200": _json(_ref("Document")),
                     "404": _control_error("No such document (or forgotten past the cap)."),
                 },
-            }
+            )
         },
         "/_mock/journal": {
-            "get": {
-                "tags": tag,
-                "summary": "The last 1000 requests to LifePay's endpoints",
-                "responses": {"200": _json(_array("JournalEntry"))},
-            },
-            "delete": {
-                "tags": tag,
-                "summary": "Empty the journal",
-                "responses": {"204": NO_CONTENT},
-            },
+            "get": _op(
+                "getJournal",
+                "The last 1000 requests to LifePay's endpoints, filtered",
+                "Oldest first: body, answer, fault and duration of each; the filters select "
+                "(as WireMock's verify) and combine.",
+                parameters=journal_filters,
+                responses={
+                    "200": _json(_array("JournalEntry")),
+                    "400": BAD_FILTER,
+                },
+            ),
+            "delete": _op(
+                "clearJournal",
+                "Empty the journal",
+                "Forget every request recorded so far.",
+                responses={"204": NO_CONTENT},
+            ),
+        },
+        "/_mock/journal/count": {
+            "get": _op(
+                "countJournal",
+                "How many requests match the filters",
+                "The number of journal entries the same filters as GET /_mock/journal select.",
+                parameters=journal_filters,
+                responses={
+                    "200": _json(_obj({"count": {"type": "integer", "minimum": 0}})),
+                    "400": BAD_FILTER,
+                },
+            )
         },
         "/_mock/faults": {
-            "get": {
-                "tags": tag,
-                "summary": "Faults waiting for the next requests",
-                "responses": {"200": _json(_array("Fault"))},
-            },
-            "post": {
-                "tags": tag,
-                "summary": "Add one fault or a list, applied in order",
-                "requestBody": _patch_body({"oneOf": [_ref("Fault"), _array("Fault")]}),
-                "responses": {
-                    "201": _json(_array("Fault"), "Every pending fault."),
+            "get": _op(
+                "listFaults",
+                "Faults waiting for the next requests",
+                "In the order they apply, each with the fields of its kind.",
+                responses={"200": _json(_array("PendingFault"))},
+            ),
+            "post": _op(
+                "addFaults",
+                "Add one fault or a list, applied in order",
+                "Each applies to the next `times` requests to LifePay's endpoints. All or nothing.",
+                requestBody=_patch_body(
+                    {"oneOf": [_ref("Fault"), _array("Fault") | {"minItems": 1}]}
+                ),
+                responses={
+                    "201": _json(_array("PendingFault"), "Every pending fault."),
                     "400": BAD_REQUEST,
                 },
-            },
-            "delete": {
-                "tags": tag,
-                "summary": "Drop every fault",
-                "responses": {"204": NO_CONTENT},
-            },
+            ),
+            "delete": _op(
+                "clearFaults",
+                "Drop every fault",
+                "No fault waits any more.",
+                responses={"204": NO_CONTENT},
+            ),
         },
         "/_mock/settings": {
-            "get": {
-                "tags": tag,
-                "summary": "Timing and callback settings",
-                "responses": {"200": _json(_ref("Settings"))},
-            },
-            "patch": {
-                "tags": tag,
-                "summary": "Change settings (all or nothing)",
-                "requestBody": _patch_body(_ref("Settings") | {"required": []}),
-                "responses": {"200": _json(_ref("Settings")), "400": BAD_REQUEST},
-            },
+            "get": _op(
+                "getSettings",
+                "Timing and callback settings",
+                "The settings in force (callback_status_words as the object).",
+                responses={"200": _json(_ref("Settings"))},
+            ),
+            "patch": _op(
+                "patchSettings",
+                "Change settings (all or nothing)",
+                "Any of the settings, each within its bounds.",
+                requestBody=_patch_body(_ref("SettingsPatch")),
+                responses={"200": _json(_ref("Settings")), "400": BAD_REQUEST},
+            ),
         },
         "/_mock/reset": {
-            "post": {
-                "tags": tag,
-                "summary": "Back to the start: accounts, printers, settings; no documents",
-                "responses": {"204": NO_CONTENT},
-            }
+            "post": _op(
+                "reset",
+                "Back to the start: accounts, printers, settings; no documents",
+                "Forgets documents, faults and the journal; accounts, printers and settings "
+                "are as at the start. Document uuids stay new: none is handed out twice.",
+                responses={"204": NO_CONTENT},
+            )
         },
         "/_mock/openapi.json": {
-            "get": {
-                "tags": tag,
-                "summary": "This document",
-                "responses": {"200": _json({"type": "object"})},
-            }
+            "get": _op(
+                "getOpenapi",
+                "This document",
+                "The OpenAPI 3.1 document, with this mock's address in `servers`.",
+                responses={"200": _json({"type": "object"})},
+            )
         },
         "/_mock/events": {
-            "get": {
-                "tags": tag,
-                "summary": "Server-sent events: a `change` event whenever the mock's state changes",
-                "responses": {"200": _text("An event stream.", "text/event-stream")},
-            }
+            "get": _op(
+                "streamEvents",
+                "Server-sent events: a `state` event whenever the mock changes",
+                "A `state` event at once and after every change (at most five a second), its "
+                "`data` the JSON of what the console shows; a keep-alive comment every 15 s. "
+                "The stream does not end.",
+                responses={
+                    "200": {
+                        "description": "An endless event stream.",
+                        "content": {"text/event-stream": {"schema": _ref("StateEvent")}},
+                    }
+                },
+            )
         },
         "/": {
-            "get": {
-                "tags": ["Pages"],
-                "summary": "The live console",
-                "responses": {"200": _text("The console page.", "text/html")},
-            }
+            "get": _op(
+                "getConsole",
+                "The live console",
+                "One HTML page that follows /_mock/events and drives the control API.",
+                tags=["Pages"],
+                responses={"200": _text("The console page.", "text/html")},
+            )
         },
         "/reports/{uuid}": {
-            "get": {
-                "tags": ["Pages"],
-                "summary": "A printed report as on the paper tape",
-                "parameters": [_path_parameter("uuid")],
-                "responses": {
+            "get": _op(
+                "getReport",
+                "A printed report as on the paper tape",
+                "An X-report, a shift opening or a Z-report as the printer printed it.",
+                tags=["Pages"],
+                parameters=[_path_parameter("uuid", UUID_EXAMPLE)],
+                responses={
                     "200": _text("The report.", "text/html"),
                     "404": _text("No printed report for this document."),
                 },
-            }
+            )
         },
     }
 
@@ -672,6 +951,7 @@ def _webhooks() -> dict[str, Schema]:
     return {
         "documentStatus": {
             "post": {
+                "operationId": "documentStatus",
                 "summary": "A document's status changed (sent to its callback_url)",
                 "description": (
                     "Sent on processed, awaiting_retry and error; retried on anything but "
@@ -706,6 +986,8 @@ def build_spec(server_url: str | None = None) -> dict[str, Any]:
             "version": "1.0.0",
             "summary": "LifePay's cloud-print endpoints as the mock serves them, and its own "
             "control API.",
+            "license": {"name": "MIT", "identifier": "MIT"},
+            "contact": {"name": "Issues", "url": f"{REPOSITORY}/issues"},
             "description": (
                 "See docs/mock-server.md for what is LifePay's documented behaviour, what is "
                 "public evidence and what is the mock's assumption. Everything under /_mock/ "
@@ -717,9 +999,15 @@ def build_spec(server_url: str | None = None) -> dict[str, Any]:
                 "name": "LifePay",
                 "description": "What sapi.life-pay.ru serves (as the mock has it).",
             },
-            {"name": "Control API (the mock's own)"},
-            {"name": "Pages"},
+            {
+                "name": CONTROL_TAG,
+                "description": "Everything under /_mock/: set the mock up and look inside it.",
+            },
+            {"name": "Pages", "description": "Pages for people: the console, printed reports."},
         ],
+        # No HTTP-level security: LifePay reads apikey and login from the body, and the mock's
+        # own control API is open (it binds to loopback by default).
+        "security": [],
         "paths": paths,
         "webhooks": _webhooks(),
         "components": {

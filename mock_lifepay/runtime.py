@@ -254,7 +254,13 @@ class MockLifePay:
         try:
             # aiohttp's own timer for the whole exchange (it sets one anyway), not a second one.
             async with session.post(
-                url, data=body, headers={"Content-Type": content_type}, timeout=self._timeout()
+                url,
+                data=body,
+                headers={
+                    "Content-Type": content_type,
+                    "User-Agent": self.settings.callback_user_agent,
+                },
+                timeout=self._timeout(),
             ) as response:
                 attempt.http_status = response.status
                 await response.read()

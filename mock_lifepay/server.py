@@ -19,10 +19,12 @@ from .backend import Answer
 from .console import console_page, stream_events
 from .control import PrinterPatch
 from .faults import SPLIT_PAUSE, Fault, FaultKind
-from .models import DocumentType
+from .journal import JournalEntry
+from .models import DocumentStatus, DocumentType
 from .openapi import build_spec
 from .page import render_report
 from .runtime import MockLifePay
+from .verify import RequestPattern, select
 from .views import accounts_view, document_view, printer_view
 
 MOCK_KEY: Final = web.AppKey("mock", MockLifePay)
@@ -194,9 +196,10 @@ async def list_accounts(request: web.Request) -> web.Response:
 async def _patch_flag(request: web.Request, target: object, flag: str) -> web.Response | None:
     """Set one boolean attribute from a ``{flag: true|false}`` body; an error response or None."""
     patch = await _read_json(request)
-    if not isinstance(patch, dict) or set(patch) - {flag}:
-        return _control_error(400, f"only '{flag}' can be changed")
-    value = patch.get(flag, getattr(target, flag))
+    if not isinstance(patch, dict) or set(patch) != {flag}:
+        # The same rule as every patch: an empty one is a mistake, not a no-op.
+        return _control_error(400, f"send {{'{flag}': true or false}}; only '{flag}' can change")
+    value = patch[flag]
     if not isinstance(value, bool):
         return _control_error(400, f"{flag} must be true or false")
     setattr(target, flag, value)
@@ -236,6 +239,8 @@ async def get_printer(request: web.Request) -> web.Response:
     return _json(printer_view(printer))
 
 
+DOCUMENT_STATUSES: Final = tuple(status.value for status in DocumentStatus)
+DOCUMENT_TYPES: Final = tuple(kind.value for kind in DocumentType)
 PRINTER_FIELDS: Final = ("state", "error_message", "shift", "shift_opened_at", "shift_age_hours")
 
 
@@ -252,7 +257,8 @@ async def patch_printer(request: web.Request) -> web.Response:
     except ValueError as err:
         return _control_error(400, str(err))
     if change.shift_opened_at is not None and not (change.open_shift or printer.shift.is_open):
-        return _control_error(400, "the shift is closed: open it to set its opening time")
+        # A valid patch the printer's state refuses: a conflict, not a bad request.
+        return _control_error(409, "the shift is closed: open it to set its opening time")
     if "error_message" in patch:
         mock.set_printer_error(printer, change.error_message)
     if change.close_shift:
@@ -267,6 +273,9 @@ async def patch_printer(request: web.Request) -> web.Response:
 async def list_documents(request: web.Request) -> web.Response:
     documents = request.app[MOCK_KEY].backend.documents.values()
     query = request.query
+    for name, choices in (("status", DOCUMENT_STATUSES), ("type", DOCUMENT_TYPES)):
+        if name in query and query[name] not in choices:
+            return _control_error(400, f"{name} must be one of {list(choices)}")
     selected = [
         document
         for document in documents
@@ -285,8 +294,27 @@ async def get_document(request: web.Request) -> web.Response:
     return _json(document_view(document))
 
 
+def _journal_selection(request: web.Request) -> list[JournalEntry] | web.Response:
+    """The journal entries the query's filters select, or a 400."""
+    try:
+        pattern = RequestPattern.from_query(request.query)
+    except ValueError as err:
+        return _control_error(400, str(err))
+    return select(request.app[MOCK_KEY].journal.entries(), pattern, ENDPOINTS)
+
+
 async def get_journal(request: web.Request) -> web.Response:
-    return _json([entry.to_dict() for entry in request.app[MOCK_KEY].journal.entries()])
+    selected = _journal_selection(request)
+    if isinstance(selected, web.Response):
+        return selected
+    return _json([entry.to_dict() for entry in selected])
+
+
+async def count_journal(request: web.Request) -> web.Response:
+    selected = _journal_selection(request)
+    if isinstance(selected, web.Response):
+        return selected
+    return _json({"count": len(selected)})
 
 
 async def clear_journal(request: web.Request) -> web.Response:
@@ -301,6 +329,8 @@ async def list_faults(request: web.Request) -> web.Response:
 async def add_faults(request: web.Request) -> web.Response:
     mock = request.app[MOCK_KEY]
     raw = await _read_json(request)
+    if raw == []:
+        return _control_error(400, "send a fault or a list of one or more")
     try:
         faults = [Fault.from_dict(item) for item in (raw if isinstance(raw, list) else [raw])]
     except ValueError as err:
@@ -400,6 +430,7 @@ def create_app(mock: MockLifePay, middlewares: Sequence[Middleware] = ()) -> web
         ("GET", "/_mock/documents", list_documents),
         ("GET", "/_mock/documents/{uuid}", get_document),
         ("GET", "/_mock/journal", get_journal),
+        ("GET", "/_mock/journal/count", count_journal),
         ("DELETE", "/_mock/journal", _touching(clear_journal)),
         ("GET", "/_mock/faults", list_faults),
         ("POST", "/_mock/faults", _touching(add_faults)),

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields
 from enum import StrEnum
 from typing import Any, Final
 
+from . import bounds
 from .models import DocumentStatus
 
+# What LifePay's sender (GuzzleHttp 7, PHP) puts in User-Agent; Guzzle adds curl's and PHP's
+# versions after it, which vary by server.
+LIFEPAY_USER_AGENT: Final = "GuzzleHttp/7"
 # LifePay's payment notifications: retried after 1, 3, 5, 10 minutes, then hourly, 10 tries in all.
 DEFAULT_CALLBACK_RETRY_DELAYS = (60.0, 180.0, 300.0, 600.0, 3600.0, 3600.0, 3600.0, 3600.0, 3600.0)
 
@@ -54,10 +59,23 @@ def parse_status_words(raw: Any) -> dict[str, str]:
             raise ValueError(
                 f"callback_status_words: {status!r} is not a notified status; use {statuses}"
             )
-        if not isinstance(word, str) or not word:
-            raise ValueError(f"callback_status_words[{status!r}] must be non-empty text")
+        if not isinstance(word, str) or not 0 < len(word) <= bounds.STATUS_WORD_MAX_LENGTH:
+            raise ValueError(
+                f"callback_status_words[{status!r}] must be non-empty text of at most "
+                f"{bounds.STATUS_WORD_MAX_LENGTH} characters"
+            )
         words[status] = word
     return words
+
+
+def parse_user_agent(raw: Any) -> str:
+    """A User-Agent header value, checked; raises ``ValueError``."""
+    if not isinstance(raw, str) or not re.fullmatch(bounds.USER_AGENT_PATTERN, raw):
+        raise ValueError(
+            "callback_user_agent must be 1 to 200 printable ASCII characters, e.g. "
+            f"{LIFEPAY_USER_AGENT!r}"
+        )
+    return raw
 
 
 @dataclass(slots=True)
@@ -71,6 +89,8 @@ class Settings:
     """Waits between delivery tries of one notification; its length + 1 is the number of tries."""
     callback_timeout: float = 10.0
     """Seconds to wait for the receiver's answer before a try counts as failed."""
+    callback_user_agent: str = LIFEPAY_USER_AGENT
+    """The User-Agent header of every callback."""
     max_documents: int = 10_000
     """History kept: past this, the oldest finished documents are forgotten, a sixteenth of it at
     a time (0: keep all)."""
@@ -86,21 +106,25 @@ class Settings:
 
     def update(self, raw: Any) -> None:
         """Apply a control-API patch; raises ``ValueError`` and changes nothing when invalid."""
-        if not isinstance(raw, dict):
-            raise ValueError("settings are a JSON object")
-        known = {f.name for f in fields(self)}
-        unknown = set(raw) - known
+        known = [f.name for f in fields(self)]
+        if not isinstance(raw, dict) or not raw:
+            raise ValueError(f"send one or more of {known}")
+        unknown = set(raw) - set(known)
         if unknown:
             raise ValueError(f"unknown settings: {sorted(unknown)}")
         changes: dict[str, Any] = {}
-        for key in ("processing_delay", "callback_timeout"):
-            if key in raw:
-                changes[key] = _seconds(raw[key], key)
+        if "processing_delay" in raw:
+            changes["processing_delay"] = bounds.PROCESSING_DELAY.check(
+                raw["processing_delay"], "processing_delay"
+            )
+        if "callback_timeout" in raw:
+            changes["callback_timeout"] = bounds.CALLBACK_TIMEOUT.check(
+                raw["callback_timeout"], "callback_timeout"
+            )
         if "max_documents" in raw:
-            value = raw["max_documents"]
-            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-                raise ValueError("max_documents must be a whole number, 0 or more")
-            changes["max_documents"] = value
+            changes["max_documents"] = bounds.MAX_DOCUMENTS.check_int(
+                raw["max_documents"], "max_documents"
+            )
         if "callback_encoding" in raw:
             try:
                 changes["callback_encoding"] = CallbackEncoding(raw["callback_encoding"])
@@ -109,18 +133,18 @@ class Settings:
                 raise ValueError(f"callback_encoding must be one of {choices}") from None
         if "callback_status_words" in raw:
             changes["callback_status_words"] = parse_status_words(raw["callback_status_words"])
+        if "callback_user_agent" in raw:
+            changes["callback_user_agent"] = parse_user_agent(raw["callback_user_agent"])
         if "callback_retry_delays" in raw:
             delays = raw["callback_retry_delays"]
-            if not isinstance(delays, list):
-                raise ValueError("callback_retry_delays must be a list of seconds")
+            if not isinstance(delays, list) or len(delays) > bounds.CALLBACK_RETRIES:
+                raise ValueError(
+                    f"callback_retry_delays must be a list of at most {bounds.CALLBACK_RETRIES} "
+                    "waits in seconds"
+                )
             changes["callback_retry_delays"] = tuple(
-                _seconds(delay, "callback_retry_delays") for delay in delays
+                bounds.CALLBACK_RETRY_DELAY.check(delay, "each of callback_retry_delays")
+                for delay in delays
             )
         for key, value in changes.items():
             setattr(self, key, value)
-
-
-def _seconds(value: Any, key: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-        raise ValueError(f"{key} must be a number of seconds, 0 or more")
-    return float(value)

@@ -149,9 +149,11 @@ class AiohttpReceiver:
 
     def __init__(self) -> None:
         self.documents: list[dict[str, Any]] = []
+        self.user_agents: list[str | None] = []
         self.url = ""
 
     async def handle(self, request: web.Request) -> web.Response:
+        self.user_agents.append(request.headers.get("User-Agent"))
         if request.content_type == "application/json":
             data = (await request.json())["data"]
         else:
@@ -195,6 +197,23 @@ async def test_every_encoding_reads_with_aiohttps_own_parsers(
     status, view = await control(session, "GET", f"{lifepay_mock.url}/_mock/documents/{uuid}")
     assert status == 200
     assert [(c["encoding"], c["delivered"]) for c in view["callbacks"]] == [(encoding, True)]
+
+
+async def test_callbacks_carry_lifepays_user_agent_or_the_one_set(
+    session: aiohttp.ClientSession, lifepay_mock: MockHandle, aiohttp_receiver: AiohttpReceiver
+) -> None:
+    await print_one(session, lifepay_mock, aiohttp_receiver.url, "agent-1")
+    agent = "GuzzleHttp/7.8 curl/8.5.0 PHP/8.2.7"
+    status, settings = await control(
+        session, "PATCH", lifepay_mock.url + "/_mock/settings", {"callback_user_agent": agent}
+    )
+    assert (status, settings["callback_user_agent"]) == (200, agent)
+    await print_one(session, lifepay_mock, aiohttp_receiver.url, "agent-2")
+    assert aiohttp_receiver.user_agents == ["GuzzleHttp/7", agent]
+    status, refused = await control(
+        session, "PATCH", lifepay_mock.url + "/_mock/settings", {"callback_user_agent": "a\nb"}
+    )
+    assert (status, "callback_user_agent must be" in refused["error"]) == (400, True)
 
 
 # --- status words --------------------------------------------------------------------------

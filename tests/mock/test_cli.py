@@ -5,9 +5,11 @@ from __future__ import annotations
 import asyncio
 import gc
 import json
+import os
 import re
 import signal
 import sys
+from pathlib import Path
 
 import aiohttp
 import pytest
@@ -15,6 +17,8 @@ import pytest
 from mock_lifepay import DEMO, ENDPOINT
 from mock_lifepay.__main__ import parse_args
 from mock_lifepay.process import GC_YOUNG_THRESHOLD, tune_collector
+
+REPO = Path(__file__).resolve().parents[2]
 
 
 async def start_cli(*args: str) -> tuple[asyncio.subprocess.Process, str, str]:
@@ -129,7 +133,14 @@ def test_bad_status_words_argument(
 
 async def test_cli_callback_flags_reach_the_settings(session: aiohttp.ClientSession) -> None:
     process, url, _ = await start_cli(
-        "--port", "0", "--callback-encoding", "form", "--callback-status-words", "payment"
+        "--port",
+        "0",
+        "--callback-encoding",
+        "form",
+        "--callback-status-words",
+        "payment",
+        "--callback-user-agent",
+        "GuzzleHttp/7.8 curl/8.5.0 PHP/8.2.7",
     )
     try:
         async with session.get(url + "/_mock/settings") as response:
@@ -139,6 +150,61 @@ async def test_cli_callback_flags_reach_the_settings(session: aiohttp.ClientSess
         await asyncio.wait_for(process.communicate(), 20)
     assert settings["callback_encoding"] == "form"
     assert settings["callback_status_words"] == {"processed": "success", "error": "fail"}
+    assert settings["callback_user_agent"] == "GuzzleHttp/7.8 curl/8.5.0 PHP/8.2.7"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--port", "70000"], "argument --port: must be a whole number from 0 to 65535"),
+        (["--port", "80.5"], "argument --port: must be a whole number from 0 to 65535"),
+        (["--processing-delay", "1e300"], "must be a number of seconds from 0 to 3600"),
+        (["--processing-delay", "nan"], "must be a number of seconds from 0 to 3600"),
+        (["--companies", "-1"], "argument --companies: must be a whole number from 0 to 1000"),
+        (["--seed", "x"], "argument --seed: must be a whole number"),
+        (["--callback-user-agent", ""], "callback_user_agent must be 1 to 200 printable"),
+    ],
+)
+def test_cli_options_have_bounds(
+    args: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        parse_args(args)
+    assert exit_info.value.code == 2
+    assert message in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("command", "prog"),
+    [
+        (["mock-lifepay"], "mock-lifepay"),
+        ([sys.executable, "-m", "mock_lifepay"], "python -m mock_lifepay"),
+    ],
+)
+async def test_help_names_the_program_as_invoked_and_says_what_v_does(
+    command: list[str], prog: str, tmp_path: Path
+) -> None:
+    if command == ["mock-lifepay"]:
+        # The console script as pip writes it, without installing anything.
+        script = tmp_path / "mock-lifepay"
+        script.write_text(
+            f"#!{sys.executable}\nimport sys\nfrom mock_lifepay.__main__ import main\n"
+            "sys.exit(main())\n"
+        )
+        script.chmod(0o755)
+        command = [str(script)]
+    process = await asyncio.create_subprocess_exec(
+        *command,
+        "--help",
+        stdout=asyncio.subprocess.PIPE,
+        env={**os.environ, "COLUMNS": "200", "PYTHONPATH": str(REPO)},
+    )
+    out, _ = await asyncio.wait_for(process.communicate(), 20)
+    text = out.decode()
+    assert process.returncode == 0
+    assert text.startswith(f"usage: {prog} "), text
+    assert "-v, --verbose log every failed callback try" in " ".join(text.split()), text
+    assert "--callback-user-agent TEXT" in text
 
 
 def test_the_command_collects_young_garbage_less_often() -> None:

@@ -89,6 +89,14 @@ async def test_switch_cloud_printing_and_block_logins(
         ("PATCH", "/settings", {"callback_retry_delays": 5}, 400),
         ("PATCH", "/settings", {"volume": 11}, 400),
         ("PATCH", "/settings", [1], 400),
+        # One rule for every patch: an empty one is refused, with a message.
+        ("PATCH", "/settings", {}, 400),
+        ("PATCH", "/companies/1", {}, 400),
+        ("PATCH", "/logins/79990000001", {}, 400),
+        ("GET", "/documents?type=AAA", None, 400),
+        ("PATCH", "/printers/00106304012797", {"error_message": "", "shift": None}, 400),
+        ("POST", "/faults", [], 400),
+        ("GET", "/documents?status=lost", None, 400),
     ],
 )
 async def test_bad_control_requests(
@@ -102,6 +110,72 @@ async def test_bad_control_requests(
     got, body = await call(session, method, lifepay_mock.url + "/_mock" + path, payload)
     assert got == status
     assert body["error"]
+
+
+@pytest.mark.parametrize(
+    ("path", "payload", "message"),
+    [
+        ("/printers/00106304012797", {"shift_age_hours": 1e10}, "shift_age_hours must be a number"),
+        ("/settings", {"processing_delay": 1e300}, "processing_delay must be a number of seconds"),
+        ("/settings", {"processing_delay": 3600.5}, "from 0 to 3600"),
+        ("/settings", {"callback_timeout": 301}, "callback_timeout must be"),
+        ("/settings", {"callback_retry_delays": [1, 86401]}, "each of callback_retry_delays"),
+        ("/settings", {"callback_retry_delays": [1] * 51}, "at most 50 waits"),
+        ("/settings", {"max_documents": 10**8}, "max_documents must be a whole number"),
+        ("/settings", {"max_documents": 1.5}, "max_documents must be a whole number"),
+        ("/settings", {"callback_status_words": {"processed": "x" * 65}}, "at most 64"),
+        ("/faults", {"kind": "http_status", "status": 100}, "status must be a whole number"),
+        ("/faults", {"kind": "http_status", "status": 399}, "from 400 to 599"),
+        ("/faults", {"kind": "http_status", "status": 600}, "from 400 to 599"),
+        ("/faults", {"kind": "http_status", "status": 1000}, "from 400 to 599"),
+        ("/faults", {"kind": "delay", "seconds": 601}, "seconds must be a number"),
+        ("/faults", {"kind": "code", "code": 10**6}, "code must be a whole number"),
+        ("/faults", {"kind": "drop", "times": 10**9}, "times must be a whole number"),
+        ("/faults", {"kind": "drop", "status": 503}, "a drop fault takes no status"),
+        ("/faults", {"kind": "body", "body": "x" * (64 * 1024 + 1)}, "body must be text"),
+    ],
+)
+async def test_control_inputs_have_bounds(
+    session: aiohttp.ClientSession,
+    lifepay_mock: MockHandle,
+    path: str,
+    payload: Any,
+    message: str,
+) -> None:
+    """Out of range is a 400 with a message, and nothing changes."""
+    base = lifepay_mock.url + "/_mock"
+    before = [(await call(session, "GET", base + where))[1] for where in WATCHED]
+    method = "POST" if path == "/faults" else "PATCH"
+    status, body = await call(session, method, base + path, payload)
+    assert status == 400, body
+    assert message in body["error"]
+    assert [(await call(session, "GET", base + where))[1] for where in WATCHED] == before
+
+
+WATCHED = ("/settings", "/faults", "/printers/00106304012797")
+
+
+async def test_faults_show_only_their_own_fields(
+    session: aiohttp.ClientSession, lifepay_mock: MockHandle
+) -> None:
+    base = lifepay_mock.url + "/_mock/faults"
+    added = [
+        {"kind": "drop"},
+        {"kind": "http_status", "status": 502, "times": 2},
+        {"kind": "delay", "seconds": 0.5, "process": False},
+        {"kind": "code", "code": 6095},
+        {"kind": "body", "body": "hi"},
+    ]
+    status, pending = await call(session, "POST", base, added)
+    assert status == 201
+    assert pending == [
+        {"kind": "drop", "times": 1, "process": None},
+        {"kind": "http_status", "times": 2, "process": None, "status": 502},
+        {"kind": "delay", "times": 1, "process": False, "seconds": 0.5},
+        {"kind": "code", "times": 1, "process": None, "code": 6095},
+        {"kind": "body", "times": 1, "process": None, "body": "hi"},
+    ]
+    assert (await call(session, "GET", base))[1] == pending
 
 
 async def test_control_body_must_be_json(

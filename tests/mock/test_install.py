@@ -17,6 +17,7 @@ import signal
 import subprocess
 import sys
 import zipfile
+from importlib.metadata import version
 from pathlib import Path
 
 import aiohttp
@@ -28,7 +29,15 @@ pytestmark = pytest.mark.slow
 
 REPO = Path(__file__).resolve().parents[2]
 # What a checkout holds that a build could pick up; the integration must stay out.
-COPIED = ("pyproject.toml", "README.md", "hacs.json", "mock_lifepay", "custom_components", "docs")
+COPIED = (
+    "pyproject.toml",
+    "README.md",
+    "LICENSE",
+    "hacs.json",
+    "mock_lifepay",
+    "custom_components",
+    "docs",
+)
 
 
 def clean_env() -> dict[str, str]:
@@ -78,11 +87,14 @@ def test_the_wheel_holds_the_mock_and_nothing_else(wheel: Path) -> None:
         (entry_points,) = [n for n in names if n.endswith(".dist-info/entry_points.txt")]
         entry_text = archive.read(entry_points).decode()
         (metadata,) = [n for n in names if n.endswith(".dist-info/METADATA")]
+        metadata_text = archive.read(metadata).decode()
         requires = [
             line.split(":", 1)[1].strip()
-            for line in archive.read(metadata).decode().splitlines()
+            for line in metadata_text.splitlines()
             if line.startswith("Requires-Dist:")
         ]
+        (license_file,) = [n for n in names if n.endswith(".dist-info/licenses/LICENSE")]
+        assert archive.read(license_file) == (REPO / "LICENSE").read_bytes()
     packaged = {name for name in names if not name.startswith("mock_lifepay-")}
     sources = {
         path.relative_to(REPO).as_posix()
@@ -94,7 +106,18 @@ def test_the_wheel_holds_the_mock_and_nothing_else(wheel: Path) -> None:
     assert "mock_lifepay/py.typed" in packaged
     assert "[console_scripts]\nmock-lifepay = mock_lifepay.__main__:main" in entry_text
     assert "[pytest11]\nlifepay_mock = mock_lifepay.pytest_plugin" in entry_text
-    assert sorted(requires) == ["aiohttp>=3.11", "faker>=30"]
+    assert "License-Expression: MIT" in metadata_text
+    # The long description (docs/mock-server.md) read on its own: every link and image absolute.
+    description = metadata_text.split("\n\n", 1)[1]
+    targets = re.findall(r"\]\(([^)]*)\)", description)
+    assert targets, "no links found: the pattern is wrong"
+    assert [t for t in targets if not t.startswith("https://")] == []
+    assert sorted(requires) == [
+        "aiohttp>=3.11",
+        "faker>=30",
+        'pytest-asyncio>=0.24; extra == "pytest"',
+        'pytest>=8; extra == "pytest"',
+    ]
 
 
 async def test_the_wheel_installs_and_mock_lifepay_serves(wheel: Path, tmp_path: Path) -> None:
@@ -141,6 +164,63 @@ async def test_the_wheel_installs_and_mock_lifepay_serves(wheel: Path, tmp_path:
         process.send_signal(signal.SIGINT)
         await asyncio.wait_for(process.communicate(), 20)
     assert process.returncode == 0
+
+
+def documented_example() -> str:
+    """The pytest example of docs/mock-server.md, exactly as written there."""
+    text = (REPO / "docs" / "mock-server.md").read_text(encoding="utf-8")
+    match = re.search(r"```python\n(# test_lifepay\.py\n.*?)```", text, re.DOTALL)
+    assert match, "docs/mock-server.md has no test_lifepay.py example"
+    return match.group(1)
+
+
+@pytest.mark.parametrize("mode", ["strict", "auto"])
+async def test_the_documented_pytest_example_runs_in_a_fresh_venv(
+    wheel: Path, tmp_path_factory: pytest.TempPathFactory, mode: str
+) -> None:
+    """pip install "mock-lifepay[pytest]" and the documented example, in both asyncio modes.
+
+    pytest and pytest-asyncio at the versions this suite runs with (usually from pip's cache).
+    """
+    venv = await example_venv(wheel, tmp_path_factory)
+    project = tmp_path_factory.mktemp(f"example-{mode}")
+    (project / "test_lifepay.py").write_text(documented_example(), encoding="utf-8")
+    output = await asyncio.to_thread(
+        run,
+        venv / "bin" / "python",
+        "-m",
+        "pytest",
+        "-p",
+        "no:cacheprovider",
+        "-o",
+        f"asyncio_mode={mode}",
+        "test_lifepay.py",
+        cwd=project,
+    )
+    assert re.search(r"\b1 passed\b", output), output
+    assert f"asyncio: mode=Mode.{mode.upper()}" in output, output
+
+
+_EXAMPLE_VENV: dict[str, Path] = {}
+
+
+async def example_venv(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One venv with the wheel and its pytest extra, shared by both modes."""
+    if "venv" not in _EXAMPLE_VENV:
+        venv = tmp_path_factory.mktemp("example") / "venv"
+        await asyncio.to_thread(run, sys.executable, "-m", "venv", venv)
+        # The lock's aiohttp and faker; pytest and pytest-asyncio as in the venv running this.
+        ours = ("pytest", "pytest-asyncio")
+        lock = (REPO / "requirements" / "test.txt").read_text(encoding="utf-8").splitlines()
+        constraints = venv.parent / "constraints.txt"
+        constraints.write_text(
+            "\n".join(line for line in lock if line.split("==")[0] not in ours), encoding="utf-8"
+        )
+        pins = [f"{name}=={version(name)}" for name in ours]
+        pip = (venv / "bin" / "python", "-m", "pip", "install", "-q")
+        await asyncio.to_thread(run, *pip, f"{wheel}[pytest]", *pins, "-c", constraints)
+        _EXAMPLE_VENV["venv"] = venv
+    return _EXAMPLE_VENV["venv"]
 
 
 PROBE = """

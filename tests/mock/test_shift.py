@@ -391,8 +391,16 @@ async def test_shift_open_and_close_through_the_control_api(till: Till) -> None:
         ({"shift": True}, "shift must be 'open' or 'closed'"),
         ({"shift_opened_at": "yesterday"}, "ISO 8601"),
         ({"shift_opened_at": 1700000000}, "ISO 8601"),
-        ({"shift_age_hours": -1}, "0 or more"),
-        ({"shift_age_hours": "25"}, "0 or more"),
+        ({"shift_age_hours": -1}, "a number of hours from 0 to 8784"),
+        ({"shift_age_hours": "25"}, "a number of hours from 0 to 8784"),
+        ({"shift_age_hours": 1e10}, "a number of hours from 0 to 8784"),
+        ({"shift_age_hours": 7.7e307}, "a number of hours from 0 to 8784"),
+        ({"shift_opened_at": "1999-12-31T23:59:59+00:00"}, "in the years 2000 to 2099"),
+        ({"shift_opened_at": "2100-01-01T00:00:00+00:00"}, "in the years 2000 to 2099"),
+        ({"shift_opened_at": "0001-01-01T00:00:00+05:00"}, "in the years 2000 to 2099"),
+        ({"state": "shift_closed", "shift": "open"}, "cannot open it"),
+        ({"state": "shift_closed", "shift_age_hours": 2}, "cannot open it"),
+        ({"error_message": "Ф" * 501}, "at most 500 characters"),
         ({"shift_age_hours": 1, "shift_opened_at": "2026-01-05T09:30:00"}, "not both"),
         ({"shift": "closed", "shift_age_hours": 1}, "open it"),
         ({"shift_colour": "red"}, "send one or more of"),
@@ -413,7 +421,7 @@ async def test_opening_time_of_a_closed_shift_needs_it_open(
 ) -> None:
     await till.patch({"shift": "closed"})
     status, body = await control(session, "PATCH", till.printer_url, {"shift_age_hours": 3})
-    assert (status, body["error"]) == (400, "the shift is closed: open it to set its opening time")
+    assert (status, body["error"]) == (409, "the shift is closed: open it to set its opening time")
 
 
 # --- printers that cannot print now ----------------------------------------------------------
@@ -480,8 +488,10 @@ async def test_every_type_in_the_control_api_the_journal_and_the_tape(
         status, listed = await control(session, "GET", f"{base}/_mock/documents?type={kind}")
         assert status == 200
         assert [d["uuid"] for d in listed] == [uuid]
-    _, nothing = await control(session, "GET", f"{base}/_mock/documents?type=receipt")
-    assert nothing == []
+    # A type that does not exist is a mistake, not an empty list (the document has an enum).
+    status, refused = await control(session, "GET", f"{base}/_mock/documents?type=receipt")
+    assert (status, refused) == (400, {"error": refused["error"]})
+    assert "type must be one of ['x_report', 'open_shift', 'z_report']" in refused["error"]
     _, journal = await control(session, "GET", f"{base}/_mock/journal")
     assert [entry["path"] for entry in journal] == [Z, OPEN, X]
 
