@@ -27,6 +27,37 @@ if TYPE_CHECKING:
 
 pytest_plugins = ["mock_lifepay.pytest_plugin"]
 
+# Each thing is said once (scripts/test, docs/development.md): the tests of the integration in
+# Home Assistant run on every Home Assistant line; the rest (the mock, the client, the checks of
+# files) cannot depend on Home Assistant's version and run once, on the first line of a run.
+EVERY_LINE = ("tests/integration", "tests/e2e")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--home-assistant-only",
+        action="store_true",
+        help="run only the tests whose outcome can depend on Home Assistant's version: "
+        f"those under {', '.join(EVERY_LINE)} and any other that asks for `hass` "
+        "(scripts/test passes it on every line after the first)",
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if not config.getoption("--home-assistant-only"):
+        return
+    every_line = [config.rootpath / path for path in EVERY_LINE]
+    kept: list[pytest.Item] = []
+    once: list[pytest.Item] = []
+    for item in items:
+        needs_home_assistant = "hass" in getattr(item, "fixturenames", ()) or any(
+            item.path.is_relative_to(path) for path in every_line
+        )
+        (kept if needs_home_assistant else once).append(item)
+    if once:
+        config.hook.pytest_deselected(items=once)
+        items[:] = kept
+
 
 @pytest.fixture(autouse=True)
 def _loopback_sockets(socket_enabled: None) -> None:

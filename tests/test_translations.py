@@ -9,8 +9,6 @@ import string
 from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-
 TRANSLATIONS = Path(__file__).resolve().parents[1] / "custom_components/lifepay/translations"
 EN = json.loads((TRANSLATIONS / "en.json").read_text())
 RU = json.loads((TRANSLATIONS / "ru.json").read_text())
@@ -34,50 +32,88 @@ EN_STRINGS = dict(strings(EN))
 RU_STRINGS = dict(strings(RU))
 
 
+def failures(found: dict[str, str]) -> str:
+    """Every bad key with what is wrong with it, one per line: one run shows them all."""
+    return f"{len(found)} bad key(s):\n" + "\n".join(
+        f"  {key}: {why}" for key, why in sorted(found.items())
+    )
+
+
 def test_same_keys_in_both_languages() -> None:
-    assert sorted(EN_STRINGS) == sorted(RU_STRINGS)
+    found = dict.fromkeys(EN_STRINGS.keys() - RU_STRINGS.keys(), "only in en.json")
+    found |= dict.fromkeys(RU_STRINGS.keys() - EN_STRINGS.keys(), "only in ru.json")
+    assert not found, failures(found)
 
 
-@pytest.mark.parametrize("key", sorted(EN_STRINGS))
-def test_same_placeholders(key: str) -> None:
-    fields = {name for _, name, _, _ in string.Formatter().parse(EN_STRINGS[key]) if name}
-    assert fields == {
-        name for _, name, _, _ in string.Formatter().parse(RU_STRINGS[key]) if name
-    }, key
+def fields(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
 
 
-@pytest.mark.parametrize("key", sorted(RU_STRINGS))
-def test_russian_is_russian(key: str) -> None:
-    text = RU_STRINGS[key]
+def test_same_placeholders() -> None:
+    found = {
+        key: f"en {sorted(fields(text))} but ru {sorted(fields(RU_STRINGS[key]))}"
+        for key, text in EN_STRINGS.items()
+        if key in RU_STRINGS and fields(text) != fields(RU_STRINGS[key])
+    }
+    assert not found, failures(found)
+
+
+def russian_problem(text: str) -> str | None:
     bare = IDENTIFIER.sub("", ADDRESS.sub("", PLACEHOLDER.sub("", text)))
     words = re.findall(r"[A-Za-z]+", bare.replace("https", "http"))
-    assert set(words) <= LATIN_ALLOWED, f"{key}: English left in {text!r}"
-    if re.search("[A-Za-zА-Яа-яЁё]", PLACEHOLDER.sub("", text)) and set(words) != {"LifePay"}:
-        assert re.search("[А-Яа-яЁё]", text), f"{key}: no Russian in {text!r}"
+    if english := sorted(set(words) - LATIN_ALLOWED):
+        return f"English left ({', '.join(english)}) in {text!r}"
+    has_words = re.search("[A-Za-zА-Яа-яЁё]", PLACEHOLDER.sub("", text))
+    if has_words and set(words) != {"LifePay"} and not re.search("[А-Яа-яЁё]", text):
+        return f"no Russian in {text!r}"
+    return None
 
 
-@pytest.mark.parametrize("key", sorted(RU_STRINGS))
-def test_a_shop_owners_wording(key: str) -> None:
+def test_russian_is_russian() -> None:
+    found = {key: problem for key, text in RU_STRINGS.items() if (problem := russian_problem(text))}
+    assert not found, failures(found)
+
+
+LOOSE_PUNCTUATION = re.compile(r"(?<!\.)\.\.(?!\.)|[.!?,:;]\s*[.,:;]|\s[.,:;!?]")
+
+
+def wording_problems(key: str) -> Iterator[str]:
     text = RU_STRINGS[key]
-    assert "АПИ" not in text, f"{key}: say API, as LifePay's cabinet does"
-    if key.endswith(".state.failed"):  # LifePay got no answer in: it was sent, many times
-        assert "отправлен" not in text.lower(), key
-    for language, value in (("ru", text), ("en", EN_STRINGS[key])):
-        assert not re.search(r"(?<!\.)\.\.(?!\.)|[.!?,:;]\s*[.,:;]|\s[.,:;!?]", value), (
-            f"{key} ({language}): doubled or loose punctuation in {value!r}"
-        )
+    if "АПИ" in text:
+        yield "say API, as LifePay's cabinet does"
+    if key.endswith(".state.failed") and "отправлен" in text.lower():
+        # LifePay gave no answer in time: the document was sent, many times.
+        yield f"a failed document was sent, do not say otherwise: {text!r}"
+    for language, value in (("ru", text), ("en", EN_STRINGS.get(key, ""))):
+        if LOOSE_PUNCTUATION.search(value):
+            yield f"doubled or loose punctuation ({language}) in {value!r}"
+
+
+def test_a_shop_owners_wording() -> None:
+    found = {
+        key: "; ".join(problems) for key in RU_STRINGS if (problems := list(wording_problems(key)))
+    }
+    assert not found, failures(found)
 
 
 def test_every_status_and_problem_has_words() -> None:
     """Each state the sensors can show and each problem the integration can name."""
     from custom_components.lifepay.jobs import JobStatus, Problem  # noqa: PLC0415
 
-    for language in (EN, RU):
+    statuses = {status.value for status in JobStatus}
+    found = {}
+    for name, language in (("en", EN), ("ru", RU)):
         for sensor in ("x_report_status", "open_shift_status", "z_report_status"):
-            states = language["entity"]["sensor"][sensor]["state"]
-            assert set(states) == {status.value for status in JobStatus}
+            states = set(language["entity"]["sensor"][sensor]["state"])
+            if states != statuses:
+                found[f"{name}: entity.sensor.{sensor}.state"] = (
+                    f"no words for {sorted(statuses - states)}, "
+                    f"words for no status {sorted(states - statuses)}"
+                )
         for problem in Problem:
-            assert f"problem_{problem.value}" in language["exceptions"]
+            if f"problem_{problem.value}" not in language["exceptions"]:
+                found[f"{name}: exceptions.problem_{problem.value}"] = "missing"
+    assert not found, failures(found)
 
 
 def test_the_blueprint_offers_printers_not_accounts() -> None:
