@@ -79,7 +79,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: LifePayConfigEntry) -> b
         base_url=entry.data.get(CONF_URL, DEFAULT_BASE_URL),
     )
     # The address first: its repair issues say what is wrong even while LifePay is unreachable.
-    callback_url = await async_callback_url(hass, entry)
+    callback_address = await async_callback_url(hass, entry)
     refusal = await _async_check_account(client)
     options = entry.options
     await texts.async_load(hass)
@@ -89,7 +89,8 @@ async def async_setup_entry(hass: HomeAssistant, entry: LifePayConfigEntry) -> b
         client,
         give_up_after=timedelta(minutes=options.get(CONF_GIVE_UP_MINUTES, DEFAULT_GIVE_UP_MINUTES)),
         confirm_within=timedelta(hours=options.get(CONF_CONFIRM_HOURS, DEFAULT_CONFIRM_HOURS)),
-        callback_url=callback_url,
+        callback_url=callback_address.url,
+        callbacks_arrive=callback_address.reachable,
     )
     # Saved documents first: a callback for one may arrive as soon as the webhook exists.
     await account.async_start()

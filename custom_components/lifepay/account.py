@@ -102,12 +102,16 @@ class LifePayAccount:
         give_up_after: timedelta,
         confirm_within: timedelta,
         callback_url: str | None,
+        callbacks_arrive: bool = True,
         schedule: RetrySchedule | None = None,
     ) -> None:
         self.hass = hass
         self.entry = entry
         self.client = client
         self.callback_url = callback_url
+        self.callbacks_arrive = callbacks_arrive
+        """False when LifePay cannot post its callbacks here (a local address given to the
+        real cloud): then a document LifePay took does not hold back the next press."""
         self.ledger = Ledger(give_up_after, confirm_within, schedule=schedule)
         self.printers = {
             subentry.subentry_id: Printer.from_subentry(subentry)
@@ -219,6 +223,7 @@ class LifePayAccount:
             cashier=cashier,
             ext_id=ext_id,
             user_data=user_data,
+            callbacks_arrive=self.callbacks_arrive,
         )
         try:
             await self._async_commit(submitted.changes)  # on disk before anything is sent

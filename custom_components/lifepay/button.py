@@ -6,11 +6,14 @@ from dataclasses import dataclass
 
 from homeassistant.components.button import ButtonEntity, ButtonEntityDescription
 from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from . import LifePayConfigEntry
+from . import LifePayConfigEntry, texts
 from .api import DocumentKind
+from .const import DOMAIN
 from .entity import LifePayPrinterEntity
+from .jobs import ALREADY_UNDER_WAY
 
 PARALLEL_UPDATES = 1
 
@@ -57,4 +60,13 @@ class DocumentButton(LifePayPrinterEntity, ButtonEntity):
     entity_description: DocumentButtonDescription
 
     async def async_press(self) -> None:
-        await self.account.async_send(self.printer, self.entity_description.kind)
+        """Send the document; a second press while the last one is under way makes none, and
+        says so (a double tap, or a press while the printer is offline)."""
+        sent = await self.account.async_send(self.printer, self.entity_description.kind)
+        if sent.job is not None and sent.submission in ALREADY_UNDER_WAY:
+            raise ServiceValidationError(
+                "The last document is still under way",
+                translation_domain=DOMAIN,
+                translation_key="already_under_way",
+                translation_placeholders=texts.under_way(self.hass, sent.job, self.printer.name),
+            )

@@ -16,6 +16,7 @@ from .api import (
     lifepay_words,
 )
 from .const import DOMAIN
+from .jobs import problem_in_words
 
 
 def storage_error(printer: str) -> HomeAssistantError:
@@ -35,16 +36,21 @@ def to_home_assistant_error(error: LifePayError, printer: str) -> HomeAssistantE
         "code": str(error.code),
         "lifepay_said": lifepay_words(error) or "",
     }
+    # LifePay's final refusals are handled: the person reads what to do (and a repair issue
+    # says it too); Home Assistant logs a ServiceValidationError as one line, where any other
+    # error is logged as an "Unexpected exception" with a traceback. Those stay for what is
+    # unexpected indeed: LifePay's own failures, an unreachable LifePay, an unknown code.
     key: str
-    error_class: type[HomeAssistantError] = HomeAssistantError
+    error_class: type[HomeAssistantError] = ServiceValidationError
     match error:
+        case _ if (meaning := problem_in_words(lifepay_words(error))) is not None:
+            # LifePay's words mean something known (the shift is not open, say): what to do,
+            # in the person's language, instead of its Russian sentence.
+            key = f"problem_{meaning.value}"
         case LifePayInputError():
-            key, error_class = "invalid_input", ServiceValidationError
+            key = "invalid_input"
         case LifePayValidationError():
-            # LifePay refused what was configured (a printer it does not know, say), not what
-            # the person typed into the action: Home Assistant's guidelines keep
-            # ServiceValidationError for the latter.
-            key = "request_rejected"
+            key = "request_rejected"  # LifePay refused what is configured (an unknown printer)
         case LifePayAuthError():
             key = "auth_failed"
         case LifePayCloudPrintDisabledError():
@@ -52,11 +58,11 @@ def to_home_assistant_error(error: LifePayError, printer: str) -> HomeAssistantE
         case LifePayAccessDeniedError():
             key = "access_denied"
         case LifePayServerError():
-            key = "server_error"
+            key, error_class = "server_error", HomeAssistantError
         case LifePayTransportError():
-            key = "unreachable"
+            key, error_class = "unreachable", HomeAssistantError
         case _:
-            key = "unknown_code"
+            key, error_class = "unknown_code", HomeAssistantError
     return error_class(
         str(error),
         translation_domain=DOMAIN,

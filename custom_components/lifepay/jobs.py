@@ -131,6 +131,51 @@ class Problem(StrEnum):
     """LifePay took it but never reported on it (details: ``hours``)."""
     NO_CALLBACK_URL = "no_callback_url"
     """Home Assistant had no address to give LifePay for its report."""
+    # What LifePay's words about a document mean, when they mean something known (see
+    # :func:`problem_in_words`); the words themselves stay in the job's ``message``.
+    SHIFT_NOT_OPEN = "shift_not_open"
+    SHIFT_TOO_LONG = "shift_too_long"
+    """The shift has run over 24 hours: it must be closed before anything else prints."""
+    SHIFT_ALREADY_OPEN = "shift_already_open"
+    OUT_OF_PAPER = "out_of_paper"
+    PRINTER_OFFLINE = "printer_offline"
+    PRINTER_NOT_READY = "printer_not_ready"
+    """LifePay waits for the printer, for a reason it did not name or we do not know."""
+    PRINTER_ERROR = "printer_error"
+    """The printer could not print it, for a reason we do not know (LifePay's words say it)."""
+
+
+# Fragments of LifePay's (Russian) words and what they mean, most specific first. Matched
+# loosely (case, ё/е, punctuation), since only the meaning of the sentences is known, not their
+# exact wording: an unknown sentence is never an error, it only keeps the general problem.
+_MEANINGS: tuple[tuple[tuple[str, ...], Problem], ...] = (
+    (("уже открыт",), Problem.SHIFT_ALREADY_OPEN),
+    (("превысил", "24 час", "более 24", "больше 24"), Problem.SHIFT_TOO_LONG),
+    (("смена не открыт", "смена закрыт", "нет открытой смены"), Problem.SHIFT_NOT_OPEN),
+    (("бумаг",), Problem.OUT_OF_PAPER),
+    (("не в сети", "не на связи", "нет связи с принтер", "offline"), Problem.PRINTER_OFFLINE),
+)
+
+
+def problem_in_words(words: str | None) -> Problem | None:
+    """The known meaning of LifePay's words about a document that did not print, if any."""
+    if not words:
+        return None
+    text = words.casefold().replace("ё", "е")
+    for fragments, problem in _MEANINGS:
+        if any(fragment in text for fragment in fragments):
+            return problem
+    return None
+
+
+def _callback_problem(status: JobStatus, words: str | None) -> Problem | None:
+    """Why a document LifePay reported on did not print (yet): its words' meaning, or the
+    general problem of its status."""
+    if status is JobStatus.ERROR:
+        return problem_in_words(words) or Problem.PRINTER_ERROR
+    if status is JobStatus.AWAITING_RETRY:
+        return problem_in_words(words) or Problem.PRINTER_NOT_READY
+    return None
 
 
 def problem_of(error: LifePayError) -> tuple[Problem, dict[str, str]]:
@@ -145,7 +190,10 @@ def problem_of(error: LifePayError) -> tuple[Problem, dict[str, str]]:
         case LifePayMalformedResponseError():
             return Problem.MALFORMED_ANSWER, {}
         case _:
-            return Problem.REFUSED, {"code": str(error.code)}
+            # A refusal whose words mean something known says so; the code stays in details.
+            return problem_in_words(lifepay_words(error)) or Problem.REFUSED, {
+                "code": str(error.code)
+            }
 
 
 class UnknownJobError(Exception):
@@ -271,6 +319,10 @@ class PrintJob:
         (a status or kind a newer version wrote)."""
         requested_at = parse_moment(data.get("requested_at")) or now
         cashier = data.get("cashier")
+        status = JobStatus(data["status"])
+        message = data.get("message")
+        # Versions before 0.2 kept no problem for what a callback reported: its words tell it.
+        problem = _problem(data.get("problem")) or _callback_problem(status, message)
         return cls(
             printer_id=data["printer_id"],
             ext_id=data["ext_id"],
@@ -278,15 +330,15 @@ class PrintJob:
             requested_at=requested_at,
             updated_at=parse_moment(data.get("updated_at")) or requested_at,
             kind=DocumentKind(data.get("kind", DocumentKind.X_REPORT)),
-            status=JobStatus(data["status"]),
+            status=status,
             target_serial=data.get("target_serial"),
             cashier=Cashier(cashier.get("name"), cashier.get("inn"))
             if isinstance(cashier, dict)
             else None,
             uuid=data.get("uuid"),
             code=data.get("code"),
-            message=data.get("message"),
-            problem=_problem(data.get("problem")),
+            message=message,
+            problem=problem,
             problem_details=dict(data.get("problem_details") or {}),
             user_data=data.get("user_data"),
             attempts=int(data.get("attempts") or 0),
@@ -323,6 +375,13 @@ class Submission(StrEnum):
     RESENT = "resent"
     """The printer's last one of these was still being sent (no answer from LifePay yet, within
     its window): it is sent again now, with its own ext_id, instead of a second document."""
+    UNDER_WAY = "under_way"
+    """The printer's last one of these is with LifePay and has not printed, failed or been
+    given up yet: no second document (a double tap, a press while the printer is offline)."""
+
+
+ALREADY_UNDER_WAY = frozenset({Submission.RESENT, Submission.UNDER_WAY})
+"""A press that made no document of its own: the last one is still under way."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -442,6 +501,7 @@ class Ledger:
         cashier: Cashier | None = None,
         ext_id: str | None = None,
         user_data: JsonValue = None,
+        callbacks_arrive: bool = True,
     ) -> Submitted:
         """What a press or an action call makes.
 
@@ -449,6 +509,10 @@ class Ledger:
           not sent in time, naming it again is a decision of its own: a fresh window.
         - No ext_id while the printer's last one of this kind is still being sent within its
           window: that one, sent now (one document, not two).
+        - No ext_id while LifePay has the last one and owes its word on it (the printer has not
+          printed it yet): that one, under way; nothing is made or sent. Unless no callback can
+          arrive (``callbacks_arrive`` false: LifePay's cloud cannot reach Home Assistant), when
+          waiting for one would block the printer's documents until the confirmation window ends.
         - Otherwise a new job; a last one found past its window ends as failed first.
         """
         if ext_id is not None and (known := self._jobs.get(ext_id)) is not None:
@@ -462,6 +526,12 @@ class Ledger:
         if ext_id is None and (waiting := self.latest(printer_id, kind)) is not None:
             if waiting.status in SENDING_STATUSES and now <= self.send_by(waiting):
                 return Submitted(waiting, Submission.RESENT, [])
+            if (
+                callbacks_arrive
+                and waiting.status in AWAITING_CALLBACK_STATUSES
+                and (waiting.confirm_by is None or now < waiting.confirm_by)
+            ):
+                return Submitted(waiting, Submission.UNDER_WAY, [])
             changes = self._expire(waiting, now)
         job = PrintJob(
             printer_id=printer_id,
@@ -641,7 +711,10 @@ class Ledger:
         job.next_attempt_at = None
         status = _FROM_CALLBACK[notification.status]
         job.confirm_by = now + self.confirm_within if status in AWAITING_CALLBACK_STATUSES else None
-        return [self._update(job, now, status, message=notification.message or None)]
+        words = notification.message or None
+        return [
+            self._update(job, now, status, message=words, problem=_callback_problem(status, words))
+        ]
 
     # --- reading ----------------------------------------------------------------------------
 

@@ -38,6 +38,7 @@ from .const import (
     SERVICE_OPEN_SHIFT,
     SERVICE_PRINT_X_REPORT,
 )
+from .jobs import ALREADY_UNDER_WAY
 
 # Home Assistant 2025.7 and newer; the service helper is deprecated there. Imported with the
 # integration (outside the event loop), never while an action runs.
@@ -48,7 +49,7 @@ except ImportError:  # Home Assistant 2025.4 to 2025.6
     target = None
 
 if TYPE_CHECKING:
-    from .account import LifePayAccount, Printer
+    from .account import LifePayAccount, Printer, Sent
 
 
 def _selected(hass: HomeAssistant, call: ServiceCall) -> Any:
@@ -171,6 +172,14 @@ def _invalid_input(key: str, **placeholders: str) -> ServiceValidationError:
     )
 
 
+def _message(hass: HomeAssistant, sent: Sent, printer: str) -> str:
+    if sent.job is None:
+        return texts.check_passed(hass)
+    if sent.submission in ALREADY_UNDER_WAY:
+        return texts.already_under_way(hass, sent.job, printer)
+    return texts.job_message(hass, sent.job)
+
+
 async def _async_send(kind: DocumentKind, call: ServiceCall) -> ServiceResponse:
     """Send a document of ``kind`` to every targeted printer; say what became of each."""
     targets = _targeted_printers(call.hass, call)
@@ -199,15 +208,14 @@ async def _async_send(kind: DocumentKind, call: ServiceCall) -> ServiceResponse:
                 "document": kind.value,
                 "test": sent.test,
                 # check_passed (test mode: LifePay accepted the request, printed nothing), new,
-                # repeat (the ext_id was used before) or resent (one was still on its way).
+                # repeat (the ext_id was used before), resent (one was still being sent: sent
+                # again now) or under_way (LifePay has one that has not printed yet).
                 "outcome": "check_passed" if sent.submission is None else sent.submission.value,
                 "uuid": job.uuid if job else None,
                 "ext_id": job.ext_id if job else ext_id,
                 "status": job.status.value if job else None,
                 # What the sensor says, for a notification or a voice reply.
-                "message": texts.job_message(call.hass, job)
-                if job
-                else texts.check_passed(call.hass),
+                "message": _message(call.hass, sent, printer.name),
             }
         )
     if refusals:

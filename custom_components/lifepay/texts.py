@@ -90,18 +90,49 @@ def check_passed(hass: HomeAssistant) -> str:
 
 @callback
 def job_message(hass: HomeAssistant, job: PrintJob) -> str:
-    """What a person should read about ``job``: why it is stuck, LifePay's words, or its state."""
-    if job.problem is not None:
-        text = problem(hass, job.problem, job.problem_details)
-        if job.message:  # LifePay said something too (a refusal's reason)
-            text = f"{text} {_quoted(hass, job.message)}"
-    elif job.message and job.status is not JobStatus.PROCESSED:
-        # LifePay's reason, in its words (Russian): the only account of what went wrong.
-        # Its word for success ("Документ обработан.") adds nothing to our own "Printed".
-        text = job.message
-    else:
-        text = status(hass, job.kind, job.status)
+    """What a person should read about ``job``: what went wrong and what to do, or its state.
+
+    Always in the instance's language. LifePay speaks Russian: where the meaning of its words
+    is not known to us, they are quoted for a Russian reader, for whom they are the reason; any
+    other reader finds them in the ``lifepay_message`` attribute, never mixed into a sentence.
+    """
+    if job.problem is None:
+        return status(hass, job.kind, job.status)
+    text = problem(hass, job.problem, job.problem_details)
+    if job.message and job.problem in _WORDS_UNKNOWN and _reads_russian(hass):
+        text = f"{text} {_quoted(hass, job.message)}"
     return text[:MAX_STATE_LENGTH]
+
+
+def _reads_russian(hass: HomeAssistant) -> bool:
+    return hass.config.language.split("-")[0].casefold() == LIFEPAY_LANGUAGE
+
+
+LIFEPAY_LANGUAGE = "ru"
+"""The language of LifePay's own messages."""
+
+
+_WORDS_UNKNOWN = frozenset(
+    {Problem.REFUSED, Problem.PRINTER_ERROR, Problem.PRINTER_NOT_READY, Problem.NO_CONFIRMATION}
+)
+"""Problems that only say LifePay's words were not understood: those words are the reason."""
+
+
+@callback
+def under_way(hass: HomeAssistant, job: PrintJob, printer: str) -> dict[str, str]:
+    """The placeholders of "already under way": which document, where, its state, since when."""
+    return {
+        "document": document(hass, job.kind),
+        "printer": printer,
+        "status": status(hass, job.kind, job.status),
+        "requested_at": local_moment(job.requested_at),
+    }
+
+
+@callback
+def already_under_way(hass: HomeAssistant, job: PrintJob, printer: str) -> str:
+    """The sentence a press that made no document hears, for an action's response."""
+    return _text(hass, "exceptions", "already_under_way.message", under_way(hass, job, printer))
 
 
 @callback

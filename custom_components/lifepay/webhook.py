@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from http import HTTPStatus
 from types import ModuleType
 
@@ -51,10 +52,19 @@ def _instance_url(hass: HomeAssistant, webhook_id: str) -> tuple[str | None, boo
         return None, False
 
 
-async def async_callback_url(hass: HomeAssistant, entry: ConfigEntry) -> str | None:
+@dataclass(frozen=True, slots=True)
+class CallbackAddress:
+    """Where LifePay should post callbacks, and whether they can get there."""
+
+    url: str | None
+    reachable: bool
+    """False when LifePay's real cloud is given a local address: it cannot post to it."""
+
+
+async def async_callback_url(hass: HomeAssistant, entry: ConfigEntry) -> CallbackAddress:
     """Where LifePay should post callbacks: a cloudhook, else the instance's own URL.
 
-    ``None`` (with a repair issue) when Home Assistant has no URL at all. A local URL is used
+    No URL (with a repair issue) when Home Assistant has no URL at all. A local URL is used
     as it is (a mock or a LAN service can reach it), with a repair issue when the account
     talks to LifePay's real cloud, which cannot.
     """
@@ -74,7 +84,7 @@ async def async_callback_url(hass: HomeAssistant, entry: ConfigEntry) -> str | N
     talks_to_lifepay = entry.data.get(CONF_URL, DEFAULT_BASE_URL).rstrip("/") == DEFAULT_BASE_URL
     _set_issue(hass, entry, ISSUE_NO_CALLBACK_URL, active=url is None)
     _set_issue(hass, entry, ISSUE_LOCAL_CALLBACK_URL, active=local and talks_to_lifepay)
-    return url
+    return CallbackAddress(url, reachable=url is not None and not (local and talks_to_lifepay))
 
 
 def _set_issue(hass: HomeAssistant, entry: ConfigEntry, kind: str, *, active: bool) -> None:

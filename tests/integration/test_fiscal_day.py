@@ -36,6 +36,9 @@ if TYPE_CHECKING:
 REPO = Path(__file__).resolve().parents[2]
 TILL = "till_1"
 
+# What a failure on a closed shift says, in English.
+NOT_OPEN = "The shift is not open: open the shift first, then try again."
+
 
 async def act(hass: HomeAssistant, action: str, **data: Any) -> dict[str, Any]:
     response = await hass.services.async_call(
@@ -98,7 +101,7 @@ async def test_a_whole_fiscal_day(
     await act(hass, "print_x_report")
     await settle(hass, lifepay_mock)
     assert state(hass, "x_report_status") == "error"
-    assert state(hass, "last_message") == "X-report: Смена не открыта."
+    assert state(hass, "last_message") == f"X-report: {NOT_OPEN}"
 
     await act(hass, "open_shift")
     await settle(hass, lifepay_mock)
@@ -190,9 +193,9 @@ async def test_device_triggers_catch_every_outcome(
     await act(hass, "print_x_report")
     await settle(hass, lifepay_mock)
     assert [event.data for event in caught] == [
-        # Success in our words; a failure in LifePay's, the only account of what went wrong.
+        # In Home Assistant's language: what happened, and for a failure what to do.
         {"type": "z_report_printed", "printer": "Till 1", "message": "Printed, shift closed"},
-        {"type": "x_report_failed", "printer": "Till 1", "message": "Смена не открыта."},
+        {"type": "x_report_failed", "printer": "Till 1", "message": NOT_OPEN},
         {"type": "x_report_printed", "printer": "Till 1", "message": "Printed"},
     ]
 
@@ -241,7 +244,7 @@ async def test_logbook_says_what_happened_on_which_printer(
     } in lines
     assert {
         "name": "Till 1",
-        "message": "X-report — Printer error: Смена не открыта.",
+        "message": f"X-report — Not printed: {NOT_OPEN}",
         "entity_id": x_sensor,
     } in lines
 
@@ -290,7 +293,12 @@ async def test_the_shop_day_blueprint(
     documents = list(lifepay_mock.mock.backend.documents.values())
     assert [(d.type.value, d.cashier_name) for d in documents] == [("open_shift", "Иванова А. П.")]
     told = [(n["title"], n["message"]) for n in async_get_persistent_notifications(hass).values()]
-    assert told == [("LifePay: Till 1", "Shift opening: Смена уже открыта.")]
+    assert told == [
+        (
+            "LifePay: Till 1",
+            "Shift opening: The shift was already open: nothing to do, sales can go on.",
+        )
+    ]
 
     # 21:00: an X-report, then the Z-report closes the shift.
     await at(21)

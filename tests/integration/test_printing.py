@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING
 from unittest.mock import ANY
 
@@ -11,6 +12,7 @@ from homeassistant.const import ATTR_ENTITY_ID
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import issue_registry as ir
+from homeassistant.setup import async_setup_component
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
 
 from custom_components.lifepay.const import DOMAIN
@@ -20,6 +22,8 @@ from mock_lifepay.faults import Fault, FaultKind
 from .conftest import press, printer_id_of, settle
 
 if TYPE_CHECKING:
+    from pytest_homeassistant_custom_component.typing import WebSocketGenerator
+
     from mock_lifepay.pytest_plugin import MockHandle
 
 BUTTON = "button.till_1_print_x_report"
@@ -87,7 +91,63 @@ async def test_printer_error_is_shown(
     await settle(hass, lifepay_mock)
     state = hass.states.get(STATUS)
     assert state.state == "error"
-    assert state.attributes["message"] == "Смена не открыта."
+    # What it means and what to do, in Home Assistant's language; LifePay's words beside it.
+    assert state.attributes["message"] == (
+        "The shift is not open: open the shift first, then try again."
+    )
+    assert state.attributes["problem"] == "shift_not_open"
+    assert state.attributes["lifepay_message"] == "Смена не открыта."
+
+
+async def test_words_lifepay_gives_no_known_meaning_stay_out_of_an_english_sentence(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, lifepay_mock: MockHandle
+) -> None:
+    mock = lifepay_mock.mock
+    printer = mock.backend.world.printers[lifepay_mock.demo.printers[0]]
+    mock.set_printer_error(printer, "Ошибка ФН 235")
+    await press(hass)
+    await settle(hass, lifepay_mock)
+    state = hass.states.get(STATUS)
+    assert (state.state, state.attributes["problem"]) == ("error", "printer_error")
+    assert state.attributes["message"] == (
+        "The printer could not print it. Check the printer, then try again."
+    )
+    assert state.attributes["lifepay_message"] == "Ошибка ФН 235"  # LifePay's, named so
+
+
+@pytest.fixture
+async def websocket_api(hass: HomeAssistant) -> None:
+    """Before the integration's HTTP server starts: its routes are fixed once it runs."""
+    assert await async_setup_component(hass, "websocket_api", {})
+
+
+async def test_a_refused_press_from_the_dashboard_is_not_logged_as_unexpected(
+    hass: HomeAssistant,
+    websocket_api: None,
+    loaded_entry: MockConfigEntry,
+    lifepay_mock: MockHandle,
+    hass_ws_client: WebSocketGenerator,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The press goes the frontend's way, over the websocket: a refusal that is handled (a
+    repair and a translated message) is one log line, not an "Unexpected exception"."""
+    lifepay_mock.mock.backend.world.users["79990000001"].blocked = True
+    client = await hass_ws_client(hass)
+    await client.send_json_auto_id(
+        {
+            "type": "call_service",
+            "domain": "button",
+            "service": "press",
+            "target": {"entity_id": "button.till_1_print_x_report"},
+        }
+    )
+    answer = await client.receive_json()
+    assert not answer["success"]
+    assert answer["error"]["translation_key"] == "access_denied"
+    assert "Unexpected exception" not in caplog.text
+    # Home Assistant's one line for it; a traceback only at debug level.
+    loud = [record for record in caplog.records if record.levelno >= logging.INFO]
+    assert not [record for record in loud if record.exc_info]
 
 
 async def test_action_returns_uuid_and_ext_id(
@@ -215,22 +275,20 @@ async def test_forbidden_raises_a_repair_that_clears(
     assert issues.async_get_issue(DOMAIN, f"{issue}_{owner}") is None
 
 
-async def test_data_errors_are_validation_errors_with_lifepays_words(
+async def test_data_errors_are_handled_refusals_with_lifepays_words(
     hass: HomeAssistant, loaded_entry: MockConfigEntry, lifepay_mock: MockHandle
 ) -> None:
     del lifepay_mock.mock.backend.world.printers[lifepay_mock.demo.printers[0]]
-    with pytest.raises(HomeAssistantError) as caught:
+    with pytest.raises(ServiceValidationError) as caught:  # logged in one line, no traceback
         await press(hass)
-    assert not isinstance(caught.value, ServiceValidationError)  # not the person's input
     assert caught.value.translation_key == "request_rejected"
     # LifePay's words, without the API's field name.
     assert caught.value.translation_placeholders["lifepay_said"] == "Принтер не найден."
     state = hass.states.get(STATUS)
     assert state.state == "rejected"
     assert state.attributes["lifepay_message"] == "Принтер не найден."
-    assert state.attributes["message"] == (
-        "LifePay refused the request (code 400). LifePay said: «Принтер не найден.»"
-    )
+    # In English without LifePay's Russian words: those are under LifePay's message.
+    assert state.attributes["message"] == "LifePay refused the request (code 400)."
 
 
 @pytest.mark.parametrize(

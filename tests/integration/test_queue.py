@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -10,13 +11,15 @@ from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import SOURCE_REAUTH
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
-from homeassistant.exceptions import HomeAssistantError
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 
 from custom_components.lifepay.const import CONF_CONFIRM_HOURS, CONF_GIVE_UP_MINUTES, DOMAIN
 from mock_lifepay.faults import Fault, FaultKind
+from mock_lifepay.models import PrinterState
 
 from .conftest import (
     documents_asked,
@@ -333,9 +336,12 @@ async def test_pressing_again_while_lifepay_is_unreachable_sends_the_same_report
     again = await print_x_report()
     assert (first["outcome"], first["status"]) == ("new", "retrying")
     assert (again["outcome"], again["status"]) == ("resent", "retrying")
-    # The sentence the sensor shows, for a notification or a voice reply.
-    assert again["message"] == hass.states.get(STATUS).attributes["message"]
-    assert again["message"] == "LifePay answered with HTTP error 503."
+    # Said in words, for a notification or a voice reply: no second report was made.
+    assert again["message"].startswith("The X-report for Till 1 is still under way (asked for")
+    assert again["message"].endswith(
+        ": LifePay not answering, retrying. Nothing new was made; ask again once it has printed"
+        " or failed."
+    )
     assert again["ext_id"] == first["ext_id"]
     assert hass.states.get(STATUS).attributes["attempts"] == 2
     await advance(hass, freezer, lifepay_mock, minutes=3)
@@ -398,3 +404,72 @@ async def test_a_press_after_a_give_up_is_a_new_document(
     assert document.ext_id == state.attributes["ext_id"]
     printer_id = printer_id_of(mock_entry, lifepay_mock.demo.printers[0])
     assert ir.async_get(hass).async_get_issue(DOMAIN, f"gave_up_{printer_id}") is not None
+
+
+# --- one tap, one document --------------------------------------------------------------------
+
+
+async def test_a_double_tap_on_close_shift_is_one_z_report(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, lifepay_mock: MockHandle
+) -> None:
+    """Two taps 0 ms apart: the shift closes once, and the day does not look failed."""
+    registry = er.async_get(hass)
+    close = "button.till_1_close_shift_z_report"
+    registry.async_update_entity(close, disabled_by=None)
+    await hass.config_entries.async_reload(loaded_entry.entry_id)
+    await hass.async_block_till_done()
+
+    first, second = await asyncio.gather(
+        press(hass, close), press(hass, close), return_exceptions=True
+    )
+    assert first is None
+    assert isinstance(second, ServiceValidationError)
+    assert second.translation_key == "already_under_way"
+    assert second.translation_placeholders["document"] == "Z-report"
+    await settle(hass, lifepay_mock)
+    assert [d.type.value for d in lifepay_mock.mock.backend.documents.values()] == ["z_report"]
+    assert hass.states.get("sensor.till_1_z_report_status").state == "processed"
+    assert hass.states.get("sensor.till_1_last_message").state == "Z-report: Printed, shift closed"
+
+    # Once it has ended, a press is a new document (here LifePay says the shift is not open).
+    await press(hass, close)
+    await settle(hass, lifepay_mock)
+    assert len(lifepay_mock.mock.backend.documents) == 2
+
+
+async def test_a_press_while_the_printer_is_offline_waits_for_the_first_report(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, lifepay_mock: MockHandle
+) -> None:
+    mock = lifepay_mock.mock
+    printer = mock.backend.world.printers[lifepay_mock.demo.printers[0]]
+    mock.set_printer_state(printer, PrinterState.OFFLINE)
+    await press(hass)
+    await settle(hass, lifepay_mock)
+    state = hass.states.get(STATUS)
+    assert (state.state, state.attributes["problem"]) == ("awaiting_retry", "printer_offline")
+    assert state.attributes["message"] == (
+        "The printer is offline: check that it is switched on and connected to the internet."
+    )
+
+    with pytest.raises(ServiceValidationError) as caught:
+        await press(hass)
+    assert caught.value.translation_key == "already_under_way"
+    assert caught.value.translation_placeholders["status"] == "Waiting for the printer"
+    response = await hass.services.async_call(
+        DOMAIN,
+        "print_x_report",
+        {"entity_id": "button.till_1_print_x_report"},
+        blocking=True,
+        return_response=True,
+    )
+    (report,) = response["reports"]
+    assert (report["outcome"], report["status"]) == ("under_way", "awaiting_retry")
+    assert report["ext_id"] == hass.states.get(STATUS).attributes["ext_id"]
+    assert len(mock.backend.documents) == 1
+
+    mock.set_printer_state(printer, PrinterState.ONLINE)
+    await settle(hass, lifepay_mock)
+    assert hass.states.get(STATUS).state == "processed"
+    await press(hass)
+    await settle(hass, lifepay_mock)
+    assert len(mock.backend.documents) == 2

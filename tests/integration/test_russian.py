@@ -61,7 +61,7 @@ async def test_a_russian_shop_sees_russian(
     await settle(hass, lifepay_mock)
     warehouse = next(state for state in messages if state.entity_id.startswith("sensor.warehouse"))
     warehouse = hass.states.get(warehouse.entity_id)
-    assert warehouse.state == "X-отчёт: Смена не открыта."
+    assert warehouse.state == "X-отчёт: Смена не открыта: сначала откройте смену, потом повторите."
 
     for text in (status.attributes["message"], till.state, warehouse.state):
         assert not english_in(text), text

@@ -80,7 +80,11 @@ async def test_mock_callbacks_in_every_encoding_and_word_set(
     await press(hass)
     await settle(hass, lifepay_mock)
     state = hass.states.get(STATUS)
-    assert (state.state, state.attributes["message"]) == ("error", "Смена не открыта.")
+    assert (state.state, state.attributes["lifepay_message"], state.attributes["problem"]) == (
+        "error",
+        "Смена не открыта.",
+        "shift_not_open",
+    )
     assert state.attributes["lifepay_status"] == settings.status_word(DocumentStatus.ERROR)
     (document, _) = lifepay_mock.mock.backend.documents.values()
     assert [attempt.encoding for attempt in document.callbacks] == [encoding.value]

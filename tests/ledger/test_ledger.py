@@ -31,6 +31,7 @@ from custom_components.lifepay.jobs import (
     Submission,
     UnknownJobError,
     net_steps,
+    problem_in_words,
 )
 
 T0 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
@@ -221,13 +222,120 @@ def test_a_press_after_the_last_ones_window_fails_it_and_makes_a_new_job() -> No
     assert book.latest(PRINTER, X) is submitted.job
 
 
-def test_a_press_after_the_last_one_reached_lifepay_is_a_new_job() -> None:
+def test_a_press_while_lifepay_has_the_last_one_is_under_way_and_makes_nothing() -> None:
     book = ledger()
     first = new_job(book)
     accepted(book, first, T0)
-    submitted = book.submit(PRINTER, X, T0 + MINUTE)
+    assert book.submit(PRINTER, X, T0 + MINUTE).how is Submission.UNDER_WAY
+    book.apply_callback(first, callback(first, "awaiting_retry"), T0 + 2 * MINUTE)
+    submitted = book.submit(PRINTER, X, T0 + 3 * MINUTE)
+    assert (submitted.how, submitted.job, submitted.changes) == (Submission.UNDER_WAY, first, [])
+    assert first.status is JobStatus.AWAITING_RETRY
+    assert len(book) == 1
+
+
+@pytest.mark.parametrize("word", ["processed", "error"])
+def test_a_press_after_the_last_one_ended_is_a_new_job(word: str) -> None:
+    book = ledger()
+    first = new_job(book)
+    accepted(book, first, T0)
+    book.apply_callback(first, callback(first, word), T0 + MINUTE)
+    submitted = book.submit(PRINTER, X, T0 + 2 * MINUTE)
+    assert submitted.how is Submission.NEW
+    assert submitted.job is not first
+
+
+def test_a_press_past_the_confirmation_window_is_a_new_job() -> None:
+    book = ledger()
+    first = new_job(book)
+    accepted(book, first, T0)
+    assert first.confirm_by is not None
+    assert book.submit(PRINTER, X, first.confirm_by - TICK).how is Submission.UNDER_WAY
+    assert book.submit(PRINTER, X, first.confirm_by).how is Submission.NEW
+
+
+def test_a_press_is_a_new_job_when_no_callback_can_arrive() -> None:
+    """LifePay's cloud cannot reach Home Assistant: waiting for its word would block the
+    printer's documents for the whole confirmation window."""
+    book = ledger()
+    first = new_job(book)
+    accepted(book, first, T0)
+    submitted = book.submit(PRINTER, X, T0 + MINUTE, callbacks_arrive=False)
     assert submitted.how is Submission.NEW
     assert first.status is JobStatus.ACCEPTED
+
+
+def test_an_own_ext_id_is_a_new_job_even_while_one_is_under_way() -> None:
+    book = ledger()
+    accepted(book, new_job(book), T0)
+    assert book.submit(PRINTER, X, T0 + MINUTE, ext_id="mine").how is Submission.NEW
+
+
+# --- what LifePay's words mean ----------------------------------------------------------------
+
+
+def test_lifepay_words_with_a_known_meaning_become_their_problem() -> None:
+    """Matched loosely: case, ё, other wording around the known fragment."""
+    examples = {
+        "Смена не открыта.": Problem.SHIFT_NOT_OPEN,
+        "ККТ: смена закрыта": Problem.SHIFT_NOT_OPEN,
+        "Смена превысила 24 часа.": Problem.SHIFT_TOO_LONG,
+        "Смена уже открыта.": Problem.SHIFT_ALREADY_OPEN,
+        "В принтере закончилась бумага. Документ будет напечатан после замены.": (
+            Problem.OUT_OF_PAPER
+        ),
+        "Принтер не в сети. Документ будет напечатан после подключения.": (Problem.PRINTER_OFFLINE),
+        "ПРИНТЕР НЕ НА СВЯЗИ": Problem.PRINTER_OFFLINE,
+        "Ошибка фискального накопителя": None,
+        "": None,
+        None: None,
+    }
+    assert {words: problem_in_words(words) for words in examples} == examples
+
+
+@pytest.mark.parametrize(
+    ("word", "message", "status", "problem"),
+    [
+        ("error", "Смена не открыта.", JobStatus.ERROR, Problem.SHIFT_NOT_OPEN),
+        ("error", "Ошибка ФН 235", JobStatus.ERROR, Problem.PRINTER_ERROR),
+        ("error", "", JobStatus.ERROR, Problem.PRINTER_ERROR),
+        ("awaiting_retry", "Принтер не в сети.", JobStatus.AWAITING_RETRY, Problem.PRINTER_OFFLINE),
+        ("awaiting_retry", "Ждём", JobStatus.AWAITING_RETRY, Problem.PRINTER_NOT_READY),
+        ("processed", "Смена закрыта.", JobStatus.PROCESSED, None),
+    ],
+)
+def test_a_callback_keeps_lifepay_words_and_names_their_problem(
+    word: str, message: str, status: JobStatus, problem: Problem | None
+) -> None:
+    book = ledger()
+    job = new_job(book, kind=Z)
+    accepted(book, job, T0)
+    book.apply_callback(job, callback(job, word, message=message), T0 + MINUTE)
+    assert (job.status, job.problem, job.message) == (status, problem, message or None)
+
+
+def test_a_refusal_whose_words_are_known_names_their_problem_and_keeps_the_code() -> None:
+    book = ledger()
+    job = new_job(book)
+    sent(book, job, T0)
+    book.refused(job, LifePayValidationError("Смена не открыта.", code=400), T0)
+    assert (job.status, job.problem, job.problem_details) == (
+        JobStatus.REJECTED,
+        Problem.SHIFT_NOT_OPEN,
+        {"code": "400"},
+    )
+
+
+def test_a_job_an_older_version_saved_gets_the_problem_of_its_words() -> None:
+    book = ledger()
+    job = new_job(book)
+    accepted(book, job, T0)
+    book.apply_callback(job, callback(job, "error", message="Смена не открыта."), T0)
+    saved = json.loads(json.dumps(book.as_dict()))
+    saved["jobs"][0]["problem"] = None
+    restored = ledger()
+    restored.load(saved, T0)
+    assert restored.latest(PRINTER, X).problem is Problem.SHIFT_NOT_OPEN  # type: ignore[union-attr]
 
 
 def test_a_known_ext_id_is_a_repeat_and_changes_nothing_while_it_is_alive() -> None:

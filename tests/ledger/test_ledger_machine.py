@@ -269,6 +269,7 @@ class LedgerMachine(RuleBasedStateMachine):
         answer=ANSWERS,
         callback_expected=st.booleans(),
         reached=st.booleans(),
+        callbacks_arrive=st.booleans(),
     )
     def press(
         self,
@@ -278,6 +279,7 @@ class LedgerMachine(RuleBasedStateMachine):
         answer: str,
         callback_expected: bool,
         reached: bool,
+        callbacks_arrive: bool,
     ) -> None:
         jobs = self._jobs()
         held = [job.ext_id for job in jobs]
@@ -288,10 +290,18 @@ class LedgerMachine(RuleBasedStateMachine):
             and latest.status in SENDING_STATUSES
             and self.now <= self.ledger.send_by(latest)
         )
+        latest_under_way = (
+            callbacks_arrive
+            and latest is not None
+            and latest.status in AWAITING_CALLBACK_STATUSES
+            and (latest.confirm_by is None or self.now < latest.confirm_by)
+        )
         known_status = known.status if known else None
         known_overdue = known is not None and self.now > self.ledger.send_by(known)
         before = snapshot(self.ledger)
-        submitted = self.ledger.submit(printer, kind, self.now, ext_id=ext_id)
+        submitted = self.ledger.submit(
+            printer, kind, self.now, ext_id=ext_id, callbacks_arrive=callbacks_arrive
+        )
         job = submitted.job
         self._reported(before, submitted.changes)
 
@@ -309,6 +319,12 @@ class LedgerMachine(RuleBasedStateMachine):
                 assert submitted.changes == []
         elif ext_id is None and latest_was_sending:
             assert submitted.how is Submission.RESENT
+            assert job is latest
+            assert submitted.changes == []
+            assert [job.ext_id for job in self.ledger] == held
+        elif ext_id is None and latest_under_way:
+            # LifePay has it and owes its word: a second tap makes nothing and sends nothing.
+            assert submitted.how is Submission.UNDER_WAY
             assert job is latest
             assert submitted.changes == []
             assert [job.ext_id for job in self.ledger] == held
@@ -347,7 +363,7 @@ class LedgerMachine(RuleBasedStateMachine):
     ) -> None:
         """A person presses again while LifePay has not answered yet (in time, or not)."""
         job = data.draw(st.sampled_from(list(self.in_flight.values())), label="waiting")
-        self.press(job.printer_id, job.kind, None, answer, callback_expected, reached)
+        self.press(job.printer_id, job.kind, None, answer, callback_expected, reached, True)
 
     @precondition(lambda self: any(job.status is JobStatus.FAILED for job in self.ledger))
     @rule(
