@@ -363,6 +363,16 @@ def _model_schemas() -> dict[str, Schema]:
     return {
         "Shift": shift,
         "Printer": printer,
+        "ConsolePrinter": _obj(
+            printer["properties"]
+            | {
+                "company_name": STRING,
+                "trade_point_name": STRING,
+                "documents": INTEGER | {"description": "Documents kept for this printer."},
+                "demo": BOOLEAN | {"description": "One of the demo's printers."},
+                "used": BOOLEAN | {"description": "The demo's, or with documents."},
+            }
+        ),
         "Account": account,
         "Report": report,
         "CallbackAttempt": attempt,
@@ -375,6 +385,11 @@ def _model_schemas() -> dict[str, Schema]:
                 "version": INTEGER,
                 "now": MOMENT,
                 "accounts": _array("Account"),
+                "printers": _array("ConsolePrinter")
+                | {
+                    "description": "Every printer: the demo's first, in the demo's order, then "
+                    "those with documents, then the rest."
+                },
                 "documents": _array("Document") | {"description": "The newest 50, newest first."},
                 "documents_total": INTEGER,
                 "faults": _array("PendingFault"),

@@ -11,6 +11,7 @@ _STYLE = """
 body { font-family: system-ui, sans-serif; margin: 1rem; color: #222; }
 pre.receipt { font-family: monospace; background: #fffef5; border: 1px dashed #999;
   padding: 1rem; width: 26rem; }
+.zone { color: #555; font-size: .9em; }
 """
 
 
@@ -62,10 +63,13 @@ def receipt_text(report: Report) -> str:
 
 def render_report(document: Document) -> str:
     assert document.report is not None  # noqa: S101 - the route checks it
+    zone = document.report.printed_at.tzname()  # the report keeps its moments in UTC
     return f"""<!doctype html>
 <html lang="ru"><head><meta charset="utf-8">
 <title>{TYPE_LABELS[document.type]} {escape(document.uuid)}</title>
 <style>{_STYLE}</style></head><body>
 <p><a href="/" target="_top">&larr; LifePay mock</a></p>
+<p class="zone" lang="en">Times on the tape are in {zone}, \
+the mock's clock (the console shows them in your time zone).</p>
 <pre class="receipt">{escape(receipt_text(document.report))}</pre>
 </body></html>"""

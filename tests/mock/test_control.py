@@ -304,5 +304,6 @@ async def test_web_page_and_report(
     assert document.status is DocumentStatus.PROCESSED
     assert document.report is not None
     assert f"Смена № {document.report.shift_number}" in report
+    assert "Times on the tape are in UTC" in report  # the console shows local time
     status, _ = await call(session, "GET", f"{lifepay_mock.url}/reports/unknown")
     assert status == 404
