@@ -397,12 +397,13 @@ class LifePayConfigFlow(ConfigFlow, domain=DOMAIN):
         data: Mapping[str, Any],
         title: str | UndefinedType = UNDEFINED,
     ) -> ConfigFlowResult:
-        """Save the change and reload the account once.
+        """Save the change; reload the account at most once.
 
-        A changed entry that is set up is reloaded by its update listener (``__init__.py``,
-        there for printers and options); ``async_update_reload_and_abort`` would schedule a
-        second reload on top of it. An entry that is not set up has no listener, and an
-        unchanged one does not call it: those are reloaded here.
+        A changed entry that is set up is left to its update listener (``__init__.py``): it
+        reloads for a new key or address and renames in place when only the name changed;
+        ``async_update_reload_and_abort`` would schedule a reload on top of it. An entry that
+        is not set up has no listener, and an unchanged one does not call it: those are
+        reloaded here.
         """
         changed = self.hass.config_entries.async_update_entry(entry, title=title, data=data)
         if not (changed and entry.update_listeners):
