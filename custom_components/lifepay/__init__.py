@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Mapping
+from dataclasses import replace
 from datetime import timedelta
+from typing import Any
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import CONF_API_KEY, CONF_URL, CONF_WEBHOOK_ID, Platform
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryAuthFailed, ConfigEntryNotReady
 from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers import device_registry as dr
@@ -28,11 +31,13 @@ from .const import (
     CONF_CONFIRM_HOURS,
     CONF_GIVE_UP_MINUTES,
     CONF_LOGIN,
+    CONF_SERIAL,
     DEFAULT_CONFIRM_HOURS,
     DEFAULT_GIVE_UP_MINUTES,
     DOMAIN,
     MANUFACTURER,
     MODEL_ACCOUNT,
+    SUBENTRY_PRINTER,
 )
 from .migration import async_migrate_entry
 from .services import async_setup_services
@@ -81,14 +86,14 @@ async def async_setup_entry(hass: HomeAssistant, entry: LifePayConfigEntry) -> b
     # The address first: its repair issues say what is wrong even while LifePay is unreachable.
     callback_address = await async_callback_url(hass, entry)
     refusal = await _async_check_account(client)
-    options = entry.options
     await texts.async_load(hass)
+    give_up_after, confirm_within = _windows(entry.options)
     account = LifePayAccount(
         hass,
         entry,
         client,
-        give_up_after=timedelta(minutes=options.get(CONF_GIVE_UP_MINUTES, DEFAULT_GIVE_UP_MINUTES)),
-        confirm_within=timedelta(hours=options.get(CONF_CONFIRM_HOURS, DEFAULT_CONFIRM_HOURS)),
+        give_up_after=give_up_after,
+        confirm_within=confirm_within,
         callback_url=callback_address.url,
         callbacks_arrive=callback_address.reachable,
     )
@@ -122,7 +127,23 @@ async def _async_set_up_account(
     )
     _forget_issues_of_removed_printers(hass, entry)
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
-    entry.async_on_unload(entry.add_update_listener(_async_reload_on_change))
+    built_from = _built_from(entry)
+
+    async def _async_entry_changed(hass: HomeAssistant, entry: LifePayConfigEntry) -> None:
+        if _built_from(entry) != built_from:
+            await hass.config_entries.async_reload(entry.entry_id)
+        else:
+            await _async_apply_in_place(hass, entry)
+
+    entry.async_on_unload(entry.add_update_listener(_async_entry_changed))
+
+
+def _windows(options: Mapping[str, Any]) -> tuple[timedelta, timedelta]:
+    """The account's options: how long a document may be sent, and its report awaited."""
+    return (
+        timedelta(minutes=options.get(CONF_GIVE_UP_MINUTES, DEFAULT_GIVE_UP_MINUTES)),
+        timedelta(hours=options.get(CONF_CONFIRM_HOURS, DEFAULT_CONFIRM_HOURS)),
+    )
 
 
 async def _async_check_account(client: LifePayClient) -> LifePayError | None:
@@ -155,9 +176,43 @@ def _forget_issues_of_removed_printers(hass: HomeAssistant, entry: LifePayConfig
             ir.async_delete_issue(hass, DOMAIN, issue.issue_id)
 
 
-async def _async_reload_on_change(hass: HomeAssistant, entry: LifePayConfigEntry) -> None:
-    """Printers added, changed or removed: rebuild the entities without a restart."""
-    await hass.config_entries.async_reload(entry.entry_id)
+def _built_from(entry: LifePayConfigEntry) -> tuple[dict[str, Any], dict[str, str | None]]:
+    """What a running account cannot change in place: its credentials, address and webhook,
+    and which printers it has, with their serials. Anything else (names, options) can."""
+    printers = {
+        subentry_id: subentry.data.get(CONF_SERIAL) or None
+        for subentry_id, subentry in entry.subentries.items()
+        if subentry.subentry_type == SUBENTRY_PRINTER
+    }
+    return dict(entry.data), printers
+
+
+async def _async_apply_in_place(hass: HomeAssistant, entry: LifePayConfigEntry) -> None:
+    """A rename or an option change: the running account takes it, with no reload.
+
+    A reload would make every entity of every printer unavailable and then restore it, a
+    logbook line each, for a change no entity needs to be rebuilt for. The device registry's
+    name follows the new title (a name the person gave the device stays in front of it), and
+    the entities' friendly names follow the device.
+    """
+    account = entry.runtime_data
+    await account.async_set_windows(*_windows(entry.options))
+    _rename_device(hass, entry.entry_id, entry.title)
+    for subentry_id, printer in list(account.printers.items()):
+        title = entry.subentries[subentry_id].title
+        if printer.name != title:
+            account.printers[subentry_id] = replace(printer, name=title)
+            _rename_device(hass, subentry_id, title)
+
+
+@callback
+def _rename_device(hass: HomeAssistant, device_key: str, name: str) -> None:
+    """The name a reload would give the device. ``name_by_user`` is the person's and is
+    never touched: while it is set, it is what Home Assistant shows."""
+    registry = dr.async_get(hass)
+    device = registry.async_get_device({(DOMAIN, device_key)})
+    if device is not None and device.name != name:
+        registry.async_update_device(device.id, name=name)
 
 
 async def async_unload_entry(hass: HomeAssistant, entry: LifePayConfigEntry) -> bool:

@@ -174,6 +174,21 @@ class LifePayAccount:
         except StorageError as err:
             LOGGER.error("Could not save the LifePay documents at unload: %s", err)
 
+    async def async_set_windows(self, give_up_after: timedelta, confirm_within: timedelta) -> None:
+        """The account's options changed: later sends and reports use the new windows.
+
+        As a reload would: documents still to be sent whose new window has run out end now;
+        a report already awaited keeps the moment it was due by.
+        """
+        if self.closed:
+            return
+        self.ledger.give_up_after = give_up_after
+        self.ledger.confirm_within = confirm_within
+        if changes := self.ledger.expire_overdue(dt_util.utcnow()):
+            for job in (change.job for change in changes):
+                self._cancel(self._retry_timers, job)
+            await self._async_commit_logged(changes)
+
     async def async_remove_saved(self) -> None:
         await self._file.async_remove()
 

@@ -9,9 +9,11 @@ import voluptuous as vol
 from homeassistant.components import webhook
 from homeassistant.config_entries import (
     SOURCE_REAUTH,
+    SOURCE_RECONFIGURE,
     ConfigEntry,
     ConfigFlow,
     ConfigFlowResult,
+    ConfigSubentry,
     ConfigSubentryData,
     ConfigSubentryFlow,
     OptionsFlow,
@@ -166,6 +168,32 @@ def _titles_in_use(hass: HomeAssistant, *, but: str | None = None) -> set[str]:
     return titles
 
 
+def _added_elsewhere(
+    hass: HomeAssistant, serial: str, *, but: str | None = None
+) -> tuple[ConfigEntry, ConfigSubentry] | None:
+    """Another account (not ``but``) that has this serial among its printers, and that printer.
+
+    One register under two accounts (the company's login and a trade point's) is two devices
+    and two shifts in Home Assistant for one till: the person is told before it happens.
+    """
+    if not serial:
+        return None
+    for entry in hass.config_entries.async_entries(DOMAIN):
+        if entry.entry_id == but:
+            continue
+        for subentry in entry.subentries.values():
+            if subentry.subentry_type == PRINTER and subentry.unique_id == serial:
+                return entry, subentry
+    return None
+
+
+def _elsewhere_placeholders(
+    serial: str, holder: tuple[ConfigEntry, ConfigSubentry]
+) -> dict[str, str]:
+    entry, subentry = holder
+    return {"serial": serial, "other_account": entry.title, "other_printer": subentry.title}
+
+
 async def async_check_printer(
     hass: HomeAssistant, account: Mapping[str, Any], serial: str
 ) -> tuple[dict[str, str], str]:
@@ -208,6 +236,9 @@ class LifePayConfigFlow(ConfigFlow, domain=DOMAIN):
     def __init__(self) -> None:
         self._account: dict[str, Any] = {}
         self._title = ""
+        self._printer: ConfigSubentryData | None = None
+        self._printer_input: dict[str, Any] | None = None
+        self._holder: dict[str, str] = {}
 
     @staticmethod
     @callback
@@ -261,21 +292,52 @@ class LifePayConfigFlow(ConfigFlow, domain=DOMAIN):
             if name and name.casefold() in _titles_in_use(self.hass):
                 errors[CONF_NAME] = "name_taken"
             if not errors:
-                printer = ConfigSubentryData(
+                self._printer = ConfigSubentryData(
                     data={CONF_SERIAL: serial or None},
                     subentry_type=PRINTER,
                     title=await _printer_title(self.hass, name, serial, self._title),
                     unique_id=serial or ANY_PRINTER,
                 )
-                return self.async_create_entry(
-                    title=self._title, data=self._account, subentries=[printer]
-                )
+                if holder := _added_elsewhere(self.hass, serial):
+                    self._printer_input = user_input
+                    self._holder = _elsewhere_placeholders(serial, holder)
+                    return await self.async_step_elsewhere()
+                return await self.async_step_add_anyway()
         return self.async_show_form(
             step_id="first_printer",
-            data_schema=self.add_suggested_values_to_schema(PRINTER_SCHEMA, user_input),
+            data_schema=self.add_suggested_values_to_schema(
+                PRINTER_SCHEMA, user_input or self._printer_input
+            ),
             errors=errors,
             description_placeholders=placeholders,
         )
+
+    async def async_step_elsewhere(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Another account has this till: say which, and let the person choose."""
+        return self.async_show_menu(
+            step_id="elsewhere",
+            menu_options=["add_anyway", "go_back"],
+            description_placeholders=self._holder,
+        )
+
+    async def async_step_add_anyway(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """The first printer is checked (and, if another account has it, the person chose to
+        add it here too): save the account with it."""
+        if self._printer is None:  # only the printer's form leads here
+            return await self.async_step_first_printer()
+        return self.async_create_entry(
+            title=self._title, data=self._account, subentries=[self._printer]
+        )
+
+    async def async_step_go_back(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Back to the printer's form, filled in as it was."""
+        return await self.async_step_first_printer()
 
     async def async_step_finish(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """No printer now: one can be added later with "Add printer"."""
@@ -335,12 +397,13 @@ class LifePayConfigFlow(ConfigFlow, domain=DOMAIN):
         data: Mapping[str, Any],
         title: str | UndefinedType = UNDEFINED,
     ) -> ConfigFlowResult:
-        """Save the change and reload the account once.
+        """Save the change; reload the account at most once.
 
-        A changed entry that is set up is reloaded by its update listener (``__init__.py``,
-        there for printers and options); ``async_update_reload_and_abort`` would schedule a
-        second reload on top of it. An entry that is not set up has no listener, and an
-        unchanged one does not call it: those are reloaded here.
+        A changed entry that is set up is left to its update listener (``__init__.py``): it
+        reloads for a new key or address and renames in place when only the name changed;
+        ``async_update_reload_and_abort`` would schedule a reload on top of it. An entry that
+        is not set up has no listener, and an unchanged one does not call it: those are
+        reloaded here.
         """
         changed = self.hass.config_entries.async_update_entry(entry, title=title, data=data)
         if not (changed and entry.update_listeners):
@@ -388,6 +451,14 @@ class LifePayOptionsFlow(OptionsFlow):
 class PrinterSubentryFlow(ConfigSubentryFlow):
     """Add or change a printer of an account; each is checked with a test-mode request."""
 
+    def __init__(self) -> None:
+        self._form = "user"
+        self._input: dict[str, Any] | None = None
+        self._printer: tuple[dict[str, Any], str, str] | None = None
+        """The checked printer waiting for the person's word: data, title and unique id."""
+        self._holder: dict[str, str] = {}
+        """The other account that has its serial, and the name it has there."""
+
     async def async_step_user(self, user_input: dict[str, Any] | None = None) -> SubentryFlowResult:
         return await self._async_printer_form("user", user_input)
 
@@ -425,15 +496,23 @@ class PrinterSubentryFlow(ConfigSubentryFlow):
             if not errors:
                 data = {CONF_SERIAL: serial or None}
                 title = await _printer_title(self.hass, name, serial, entry.title)
-                if current is not None:
-                    return self.async_update_and_abort(
-                        entry, current, data=data, title=title, unique_id=unique_id
-                    )
-                return self.async_create_entry(title=title, data=data, unique_id=unique_id)
-        defaults: Mapping[str, Any] = user_input or (
-            {CONF_SERIAL: current.data.get(CONF_SERIAL) or "", CONF_NAME: current.title}
-            if current
-            else {}
+                self._printer = data, title, unique_id
+                # A printer that keeps its serial was warned about when it got it.
+                if (current is None or current.unique_id != unique_id) and (
+                    holder := _added_elsewhere(self.hass, serial, but=entry.entry_id)
+                ):
+                    self._form, self._input = step_id, user_input
+                    self._holder = _elsewhere_placeholders(serial, holder)
+                    return await self.async_step_elsewhere()
+                return await self.async_step_add_anyway()
+        defaults: Mapping[str, Any] = (
+            user_input
+            or self._input
+            or (
+                {CONF_SERIAL: current.data.get(CONF_SERIAL) or "", CONF_NAME: current.title}
+                if current
+                else {}
+            )
         )
         return self.async_show_form(
             step_id=step_id,
@@ -441,3 +520,46 @@ class PrinterSubentryFlow(ConfigSubentryFlow):
             errors=errors,
             description_placeholders=placeholders,
         )
+
+    async def async_step_elsewhere(
+        self, user_input: dict[str, Any] | None = None
+    ) -> SubentryFlowResult:
+        """Another account has this till: say which, and let the person choose."""
+        return self.async_show_menu(
+            step_id="elsewhere",
+            menu_options=[
+                "save_anyway" if self.source == SOURCE_RECONFIGURE else "add_anyway",
+                "go_back",
+            ],
+            description_placeholders=self._holder,
+        )
+
+    async def async_step_add_anyway(
+        self, user_input: dict[str, Any] | None = None
+    ) -> SubentryFlowResult:
+        """Save the checked printer (the person chose to have it here too, if another account
+        has it)."""
+        if self._printer is None:  # only the printer's form leads here
+            return await self._async_printer_form(self._form, None)
+        data, title, unique_id = self._printer
+        if self.source == SOURCE_RECONFIGURE:
+            return self.async_update_and_abort(
+                self._get_entry(),
+                self._get_reconfigure_subentry(),
+                data=data,
+                title=title,
+                unique_id=unique_id,
+            )
+        return self.async_create_entry(title=title, data=data, unique_id=unique_id)
+
+    async def async_step_save_anyway(
+        self, user_input: dict[str, Any] | None = None
+    ) -> SubentryFlowResult:
+        """The same as adding: the words differ, for a printer that is changed."""
+        return await self.async_step_add_anyway()
+
+    async def async_step_go_back(
+        self, user_input: dict[str, Any] | None = None
+    ) -> SubentryFlowResult:
+        """Back to the printer's form, filled in as it was."""
+        return await self._async_printer_form(self._form, None)

@@ -19,7 +19,7 @@ class LifePayPrinterEntity(Entity):
         self, account: LifePayAccount, printer: Printer, description: EntityDescription
     ) -> None:
         self.account = account
-        self.printer = printer
+        self._printer = printer
         self.entity_description = description
         # Ids for ever: the subentry's id, never the login or serial a person can change.
         self._attr_unique_id = f"{printer.subentry_id}_{description.key}"
@@ -31,3 +31,8 @@ class LifePayPrinterEntity(Entity):
             serial_number=printer.serial,
             via_device=(DOMAIN, account.entry.entry_id),
         )
+
+    @property
+    def printer(self) -> Printer:
+        """The printer as it is now: a rename replaces it in the running account."""
+        return self.account.printers.get(self._printer.subentry_id, self._printer)

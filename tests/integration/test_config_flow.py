@@ -23,6 +23,8 @@ from custom_components.lifepay.const import (
 from mock_lifepay import PrinterState
 from mock_lifepay.faults import Fault, FaultKind
 
+from .conftest import printer_id_of, printer_subentry
+
 if TYPE_CHECKING:
     from mock_lifepay.pytest_plugin import MockHandle
 
@@ -601,3 +603,142 @@ async def test_reconfigure_printer(
     assert device.name == "Касса 1"
     # The entity keeps its id; its friendly name follows the device.
     assert hass.states.get("button.till_1_print_x_report").name == "Касса 1 Print X-report"
+
+
+def shop_account(hass: HomeAssistant, lifepay_mock: MockHandle, *printers: Any) -> MockConfigEntry:
+    """A trade point's login, connected as an account of its own (not set up)."""
+    demo = lifepay_mock.demo
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title="Магазин на Ленина",
+        unique_id=demo.shop_login,
+        data={
+            CONF_API_KEY: demo.apikey,
+            CONF_LOGIN: demo.shop_login,
+            CONF_URL: lifepay_mock.url,
+            CONF_WEBHOOK_ID: "f" * 64,
+        },
+        minor_version=2,
+        subentries_data=list(printers),
+    )
+    entry.add_to_hass(hass)
+    return entry
+
+
+async def test_a_till_of_another_account_is_named_before_it_is_added(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, lifepay_mock: MockHandle
+) -> None:
+    """One register under two accounts would be two devices and two shifts: the dialog says
+    which account has it, and the person chooses."""
+    serial = lifepay_mock.demo.printers[0]  # the admin account's Till 1
+    shop = shop_account(hass, lifepay_mock)
+    result = await start_printer_flow(hass, shop)
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"], {CONF_SERIAL: serial, CONF_NAME: "Касса точки"}
+    )
+    assert result["type"] is FlowResultType.MENU
+    assert result["step_id"] == "elsewhere"
+    assert result["menu_options"] == ["add_anyway", "go_back"]
+    assert result["description_placeholders"] == {
+        "serial": serial,
+        "other_account": loaded_entry.title,
+        "other_printer": "Till 1",
+    }
+    # Back: the form again, as it was filled in; nothing added.
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"], {"next_step_id": "go_back"}
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "user"
+    suggested = {
+        str(key): key.description["suggested_value"]
+        for key in result["data_schema"].schema
+        if key.description
+    }
+    assert suggested == {CONF_SERIAL: serial, CONF_NAME: "Касса точки"}
+    assert not shop.subentries
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"], {CONF_SERIAL: serial, CONF_NAME: "Касса точки"}
+    )
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"], {"next_step_id": "add_anyway"}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["unique_id"] == serial
+    assert [s.title for s in shop.subentries.values()] == ["Касса точки"]
+
+
+async def test_a_changed_serial_another_account_has_is_named_too(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, lifepay_mock: MockHandle
+) -> None:
+    first, second = lifepay_mock.demo.printers
+    shop_account(hass, lifepay_mock, printer_subentry(second, "Склад точки"))
+    hass.config_entries.async_remove_subentry(loaded_entry, printer_id_of(loaded_entry, second))
+    await hass.async_block_till_done()
+    till = printer_id_of(loaded_entry, first)
+    result = await hass.config_entries.subentries.async_init(
+        (loaded_entry.entry_id, SUBENTRY_PRINTER),
+        context={"source": SOURCE_RECONFIGURE, "subentry_id": till},
+    )
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"], {CONF_SERIAL: second, CONF_NAME: "Till 1"}
+    )
+    assert result["type"] is FlowResultType.MENU
+    assert result["menu_options"] == ["save_anyway", "go_back"]
+    assert result["description_placeholders"]["other_printer"] == "Склад точки"
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"], {"next_step_id": "save_anyway"}
+    )
+    assert result["reason"] == "reconfigure_successful"
+    await hass.async_block_till_done()
+    assert loaded_entry.subentries[till].unique_id == second
+
+    # Its serial already was elsewhere when it got it: a rename alone is not warned about.
+    result = await hass.config_entries.subentries.async_init(
+        (loaded_entry.entry_id, SUBENTRY_PRINTER),
+        context={"source": SOURCE_RECONFIGURE, "subentry_id": till},
+    )
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"], {CONF_SERIAL: second, CONF_NAME: "Касса 2"}
+    )
+    assert result["reason"] == "reconfigure_successful"
+
+
+async def test_the_first_printer_of_a_new_account_names_its_other_account(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, lifepay_mock: MockHandle
+) -> None:
+    demo = lifepay_mock.demo
+    result = await start_user_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        {**account_input(demo.apikey, demo.shop_login, lifepay_mock.url), CONF_NAME: "Точка"},
+    )
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"next_step_id": "first_printer"}
+    )
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_SERIAL: demo.printers[0]}
+    )
+    assert result["type"] is FlowResultType.MENU
+    assert result["step_id"] == "elsewhere"
+    assert result["description_placeholders"] == {
+        "serial": demo.printers[0],
+        "other_account": loaded_entry.title,
+        "other_printer": "Till 1",
+    }
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"next_step_id": "go_back"}
+    )
+    assert result["step_id"] == "first_printer"
+    assert hass.config_entries.async_entry_for_domain_unique_id(DOMAIN, demo.shop_login) is None
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_SERIAL: demo.printers[0]}
+    )
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"next_step_id": "add_anyway"}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
+    entry = hass.config_entries.async_entry_for_domain_unique_id(DOMAIN, demo.shop_login)
+    assert entry is not None
+    assert [s.unique_id for s in entry.subentries.values()] == [demo.printers[0]]
