@@ -149,13 +149,38 @@ class Printer:
     disabled: list[str] = field(default_factory=list)  # entity ids switched off
 
 
+def short_names(language: str) -> dict[str, str]:
+    """The entities' own names in ``language``, by translation key, as the integration has them."""
+    translations = json.loads(
+        (REPO / "custom_components" / "lifepay" / "translations" / f"{language}.json").read_text()
+    )
+    return {
+        key: words["name"]
+        for platform in ("button", "sensor")
+        for key, words in translations["entity"][platform].items()
+    }
+
+
 def dashboard_yaml(printers: Sequence[Printer], language: str) -> str:
-    """One card per printer, titled with its name; the rows' names are the entities' own."""
+    """One card per printer, the printer named once; every version from the floor shows it.
+
+    The first row is the shift under its full name ("Shop till Shift"): Home Assistant makes it
+    from the device's name, so the card follows a renamed printer at once. The other rows show
+    the entities' own short names, without the printer's name in front of each (Home Assistant
+    2025.4 has no way to ask a row for that but to write it). docs/user-guide.md shows the same
+    card, and the tiles that newer versions can name by the device themselves.
+    """
+    names = short_names(language)
     cards = [
         {
             "type": "entities",
-            "title": printer.name,
-            "entities": [printer.entities[key] for key in ROWS if key in printer.entities],
+            "entities": [
+                printer.entities[key]
+                if key == ROWS[0]
+                else {"entity": printer.entities[key], "name": names[key]}
+                for key in ROWS
+                if key in printer.entities
+            ],
         }
         for printer in printers
     ]

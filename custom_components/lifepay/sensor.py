@@ -1,5 +1,5 @@
-"""Per printer: what each document of the fiscal day did, the shift as seen from Home
-Assistant, when reports last printed, and the last message in words."""
+"""Per printer: what each document of the fiscal day did, the shift as the documents sent from
+Home Assistant show it, when reports last printed, and the last message in words."""
 
 from __future__ import annotations
 
@@ -26,6 +26,9 @@ PARALLEL_UPDATES = 0
 
 SHIFT_OPEN = "open"
 SHIFT_CLOSED = "closed"
+# Before any document says which: LifePay cannot be asked, so the sensor says so in words
+# (and its ``known_from`` attribute says how to learn it) rather than Home Assistant's unknown.
+SHIFT_UNKNOWN_YET = "unknown_yet"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -61,11 +64,11 @@ SHIFT = SensorEntityDescription(
     key="shift",
     translation_key="shift",
     device_class=SensorDeviceClass.ENUM,
-    options=[SHIFT_OPEN, SHIFT_CLOSED],
+    options=[SHIFT_OPEN, SHIFT_CLOSED, SHIFT_UNKNOWN_YET],
 )
 LAST_MESSAGE = SensorEntityDescription(key="last_message", translation_key="last_message")
 
-_JOB_ATTRIBUTES = (
+_JOB_ATTRIBUTES = (  # what a status sensor shows of its job, each only when it has a value
     "message",
     "uuid",
     "ext_id",
@@ -78,6 +81,11 @@ _JOB_ATTRIBUTES = (
     "confirm_by",
     "requested_at",
     "updated_at",
+)
+# What changes with every try or matters only while the document is on its way: kept on the
+# state for automations and the more-info, not written to the history database.
+_JOB_UNRECORDED = frozenset(
+    {"uuid", "ext_id", "attempts", "next_attempt_at", "confirm_by", "updated_at"}
 )
 
 
@@ -129,7 +137,9 @@ class _JobSensor(LifePayPrinterEntity, RestoreSensor):
         ):
             self._attr_native_value = last.state
         self._attr_extra_state_attributes = {
-            key: last.attributes[key] for key in self._restored_attributes if key in last.attributes
+            key: last.attributes[key]
+            for key in self._restored_attributes
+            if last.attributes.get(key) is not None
         }
 
     _restored_attributes: tuple[str, ...] = ()
@@ -143,7 +153,10 @@ class _JobSensor(LifePayPrinterEntity, RestoreSensor):
         raise NotImplementedError
 
     def _job_attributes(self, job: PrintJob) -> dict[str, Any]:
-        return {"message": texts.job_message(self.hass, job), **job.attributes()}
+        """The job's attributes that have a value: an empty one is left out, not shown as
+        unknown."""
+        attributes = {"message": texts.job_message(self.hass, job), **job.attributes()}
+        return {key: value for key, value in attributes.items() if value is not None}
 
 
 class StatusSensor(_JobSensor):
@@ -151,6 +164,7 @@ class StatusSensor(_JobSensor):
 
     entity_description: DocumentSensorDescription
     _restored_attributes = _JOB_ATTRIBUTES
+    _unrecorded_attributes = _JOB_UNRECORDED
 
     def _update_from_jobs(self) -> None:
         job = self.account.latest(self.printer.subentry_id, self.entity_description.kind)
@@ -171,13 +185,24 @@ class LastPrintedSensor(_JobSensor):
 
 
 class ShiftSensor(_JobSensor):
-    """Open or closed, as far as the documents sent from Home Assistant show.
+    """Open or closed, as far as the documents sent from Home Assistant show; "not known yet"
+    before the first of them.
 
     LifePay has no way to ask a register about its shift; a shift opened or closed at the till
-    itself is not seen here. The name says so.
+    itself is not seen here. The ``known_from`` attribute says so in the more-info (the name is
+    kept short for dashboards), and how to learn the shift when nothing shows it yet.
     """
 
     _restored_attributes = ("opened_at", "closed_at")
+    _unrecorded_attributes = frozenset({"known_from"})
+
+    async def async_added_to_hass(self) -> None:
+        await super().async_added_to_hass()
+        if self._attr_native_value is None:  # nothing restored and no document yet
+            self._attr_native_value = SHIFT_UNKNOWN_YET
+        self._attr_extra_state_attributes["known_from"] = (
+            "no_documents_yet" if self._attr_native_value == SHIFT_UNKNOWN_YET else "documents"
+        )
 
     def _update_from_jobs(self) -> None:
         jobs = self.account
@@ -199,8 +224,9 @@ class ShiftSensor(_JobSensor):
             return
         self._attr_native_value = max(evidence)[2]
         self._attr_extra_state_attributes = {
-            "opened_at": opened.isoformat() if opened else None,
-            "closed_at": closed.isoformat() if closed else None,
+            **({"opened_at": opened.isoformat()} if opened else {}),
+            **({"closed_at": closed.isoformat()} if closed else {}),
+            "known_from": "documents",
         }
 
 

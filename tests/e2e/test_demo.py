@@ -210,6 +210,25 @@ class PrinterCard:
         await expect(self.row(key)).to_contain_text(text, timeout=TIMEOUT)
 
 
+async def cut_names(card: Locator) -> list[str]:
+    """The rows' names the card shows cut short (wider than the room they have)."""
+    cut: list[str] = await card.evaluate(
+        """(card) => {
+            const out = [];
+            const walk = (node) => {
+                if (node.classList && node.classList.contains("info")
+                        && node.scrollWidth > node.clientWidth + 1)
+                    out.push(node.textContent.trim());
+                if (node.shadowRoot) walk(node.shadowRoot);
+                for (const child of node.children || []) walk(child);
+            };
+            walk(card);
+            return out;
+        }"""
+    )
+    return cut
+
+
 async def visible_text(page: Page) -> str:
     """Every text a person can see, shadow roots included (innerText does not enter them)."""
     text: str = await page.evaluate(
@@ -248,6 +267,11 @@ async def test_a_fiscal_day_on_the_dashboard(
     for key in lifepay_demo.ROWS:  # the names are the integration's, in the owner's language
         await expect(card.row(key)).to_contain_text(labels.name(key))
     await card.shows("x_report_status", UNKNOWN[language])
+    # The shift is not known before a document shows it, and the card says so in words.
+    await card.shows("shift", labels.state("shift", "unknown_yet"))
+    # Each printer named once: in the first row, from its device; the others show their own.
+    for key in lifepay_demo.ROWS[1:]:
+        await expect(card.row(key)).not_to_contain_text(printer)
 
     # The demo shop closes its day: Z-report, the shift is closed.
     await card.press("close_shift")
@@ -284,6 +308,11 @@ async def test_a_fiscal_day_on_the_dashboard(
     await page.evaluate("() => document.activeElement?.blur()")
     await page.screenshot(path=images / SCREENSHOT[language])
     assert (images / SCREENSHOT[language]).stat().st_size > 10_000
+    # On a phone every row's name is whole: none is cut short with an ellipsis.
+    await page.set_viewport_size({"width": 390, "height": 844})
+    await page.screenshot(path=tmp_path / f"dashboard.phone.{language}.png", full_page=True)
+    assert await cut_names(card.card) == []
+    await page.set_viewport_size({"width": 1280, "height": 720})
     if language == "ru":
         text = await visible_text(page)
         latin = set(re.findall(r"[A-Za-z]+", text)) - LATIN_ALLOWED

@@ -71,7 +71,7 @@ async def test_no_callback_within_the_window_ends_unconfirmed_and_a_late_one_cor
     await advance(hass, freezer, lifepay_mock, minutes=1)
     state = hass.states.get(STATUS)
     assert state.state == "unconfirmed"
-    assert state.attributes["confirm_by"] is None
+    assert "confirm_by" not in state.attributes  # no deadline left: not shown at all
     assert saved_statuses(hass, loaded_entry) == ["unconfirmed"]
 
     # The printed document's callback reaches Home Assistant after all: it wins.

@@ -78,7 +78,7 @@ async def test_a_whole_fiscal_day(
 ) -> None:
     printer = lifepay_mock.mock.backend.world.printers[lifepay_mock.demo.printers[0]]
     number = printer.shift.number
-    assert state(hass, "shift") == "unknown"  # nothing seen from Home Assistant yet
+    assert state(hass, "shift") == "unknown_yet"  # nothing seen from Home Assistant yet
     # The demo's shift was opened at the till; a printed X-report shows it is open.
     await act(hass, "print_x_report")
     await settle(hass, lifepay_mock)

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
 BUTTON = "button.till_1_print_x_report"
 STATUS = "sensor.till_1_x_report_status"
-LAST = "sensor.till_1_last_x_report"
+LAST = "sensor.till_1_x_report_printed"
 
 
 async def test_press_prints_and_the_callback_sets_processed(
@@ -49,6 +49,9 @@ async def test_press_prints_and_the_callback_sets_processed(
     assert state.attributes["message"] == "Printed"  # not LifePay's Russian "Документ обработан."
     assert state.attributes["lifepay_message"] == "Документ обработан."
     assert state.attributes["code"] == 0
+    # What has no value is left out, not shown as "unknown": no problem, no tries left to make.
+    assert None not in state.attributes.values()
+    assert not {"problem", "next_attempt_at"} & state.attributes.keys()
     assert [a.http_status for a in document.callbacks] == [200]
     assert hass.states.get(LAST).state != "unknown"
     # The other printer is untouched.

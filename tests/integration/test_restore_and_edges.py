@@ -21,7 +21,8 @@ if TYPE_CHECKING:
     from mock_lifepay.pytest_plugin import MockHandle
 
 STATUS = "sensor.till_1_x_report_status"
-LAST = "sensor.till_1_last_x_report"
+LAST = "sensor.till_1_x_report_printed"
+SHIFT = "sensor.till_1_shift"
 
 
 async def test_sensors_show_what_they_showed_before_a_restart(
@@ -57,6 +58,45 @@ async def test_sensors_show_what_they_showed_before_a_restart(
     assert status.attributes["ext_id"] == "e-1"
     assert "icon" not in status.attributes
     assert hass.states.get(LAST).state == printed.isoformat()
+
+
+async def test_the_shift_is_not_known_yet_until_a_document_shows_it(
+    hass: HomeAssistant, mock_entry: MockConfigEntry, ha_url: str
+) -> None:
+    """Before any document the shift says so in words, and how to learn it; after a restart
+    it shows what it showed, its empty attributes left out (an older version saved them)."""
+    assert await hass.config_entries.async_setup(mock_entry.entry_id)
+    await hass.async_block_till_done()
+    shift = hass.states.get(SHIFT)
+    assert shift.state == "unknown_yet"
+    assert shift.attributes["known_from"] == "no_documents_yet"
+    assert "opened_at" not in shift.attributes
+    assert "closed_at" not in shift.attributes
+
+
+@pytest.mark.parametrize(
+    ("saved", "attributes", "known_from"),
+    [
+        ("unknown_yet", {}, "no_documents_yet"),
+        ("open", {"opened_at": "2026-11-27T06:00:00+00:00", "closed_at": None}, "documents"),
+    ],
+)
+async def test_the_shift_comes_back_after_a_restart(
+    hass: HomeAssistant,
+    mock_entry: MockConfigEntry,
+    ha_url: str,
+    saved: str,
+    attributes: dict[str, str | None],
+    known_from: str,
+) -> None:
+    mock_restore_cache(hass, [State(SHIFT, saved, attributes)])
+    assert await hass.config_entries.async_setup(mock_entry.entry_id)
+    await hass.async_block_till_done()
+    shift = hass.states.get(SHIFT)
+    assert shift.state == saved
+    kept = {key: value for key, value in attributes.items() if value is not None}
+    assert {**kept, "known_from": known_from}.items() <= shift.attributes.items()
+    assert "closed_at" not in shift.attributes
 
 
 async def test_unknown_restored_state_is_dropped(
