@@ -544,6 +544,9 @@ class LifePayAccount:
     def last_success(self, printer_id: str, kind: DocumentKind) -> datetime | None:
         return self.ledger.last_success(printer_id, kind)
 
+    def shift_seen(self, printer_id: str) -> tuple[datetime, bool] | None:
+        return self.ledger.shift_seen(printer_id)
+
     def recent_jobs(self, count: int) -> list[PrintJob]:
         return sorted(self.ledger, key=lambda job: job.requested_at)[-count:]
 

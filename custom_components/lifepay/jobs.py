@@ -421,6 +421,7 @@ class Ledger:
         self._by_token: dict[str, PrintJob] = {}
         self._latest: dict[tuple[str, DocumentKind], PrintJob] = {}
         self._last_success: dict[tuple[str, DocumentKind], datetime] = {}
+        self._shift_seen: dict[str, tuple[datetime, int, bool]] = {}
 
     # --- persistence ------------------------------------------------------------------------
 
@@ -742,6 +743,15 @@ class Ledger:
     ) -> datetime | None:
         return self._last_success.get((printer_id, kind))
 
+    def shift_seen(self, printer_id: str) -> tuple[datetime, bool] | None:
+        """The latest word any document gave on the printer's shift: when, and whether open.
+
+        A printed X-report or opening says open, a printed Z-report closed; so do LifePay's
+        words on one that failed ("the shift is not open", "already open", "over 24 hours").
+        """
+        seen = self._shift_seen.get(printer_id)
+        return (seen[0], seen[2]) if seen else None
+
     def unfinished(self) -> list[PrintJob]:
         """Jobs still to be sent, oldest first."""
         return [job for job in self._jobs.values() if job.status in SENDING_STATUSES]
@@ -802,6 +812,12 @@ class Ledger:
             known = self._last_success.get(key)
             if known is None or known < job.updated_at:
                 self._last_success[key] = job.updated_at
+        if (is_open := _shift_shown_by(job)) is not None:
+            # In a day's order for the same moment: an X-report, the Z-report closing the
+            # shift, the opening of the next.
+            seen = (job.updated_at, _DAY_ORDER[job.kind], is_open)
+            if (known_seen := self._shift_seen.get(job.printer_id)) is None or known_seen < seen:
+                self._shift_seen[job.printer_id] = seen
 
     def _prune(self) -> None:
         finished = [job for job in self._jobs.values() if job.final]
@@ -813,6 +829,21 @@ class Ledger:
         self._by_token.pop(job.token, None)
         if job.uuid is not None:
             self._by_uuid.pop(job.uuid, None)
+
+
+_DAY_ORDER = {DocumentKind.X_REPORT: 0, DocumentKind.Z_REPORT: 1, DocumentKind.OPEN_SHIFT: 2}
+_SHIFT_OPEN_PROBLEMS = frozenset({Problem.SHIFT_ALREADY_OPEN, Problem.SHIFT_TOO_LONG})
+
+
+def _shift_shown_by(job: PrintJob) -> bool | None:
+    """Whether ``job`` shows the shift open (True), closed (False), or says nothing of it."""
+    if job.status is JobStatus.PROCESSED:
+        return job.kind is not DocumentKind.Z_REPORT
+    if job.problem is Problem.SHIFT_NOT_OPEN:
+        return False
+    if job.problem in _SHIFT_OPEN_PROBLEMS:
+        return True
+    return None
 
 
 def net_steps(changes: Iterable[Change]) -> list[Change]:

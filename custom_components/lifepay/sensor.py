@@ -209,20 +209,9 @@ class ShiftSensor(_JobSensor):
         printer_id = self.printer.subentry_id
         opened = jobs.last_success(printer_id, DocumentKind.OPEN_SHIFT)
         closed = jobs.last_success(printer_id, DocumentKind.Z_REPORT)
-        # A printed X-report shows the shift was open then, even one opened at the till.
-        x_report = jobs.last_success(printer_id, DocumentKind.X_REPORT)
-        # In a day's order, for documents that finished at the same moment: an X-report, the
-        # Z-report that closes the shift, the opening of the next.
-        evidence = [
-            (moment, order, state)
-            for order, (moment, state) in enumerate(
-                ((x_report, SHIFT_OPEN), (closed, SHIFT_CLOSED), (opened, SHIFT_OPEN))
-            )
-            if moment is not None
-        ]
-        if not evidence:
+        if (seen := jobs.shift_seen(printer_id)) is None:
             return
-        self._attr_native_value = max(evidence)[2]
+        self._attr_native_value = SHIFT_OPEN if seen[1] else SHIFT_CLOSED
         self._attr_extra_state_attributes = {
             **({"opened_at": opened.isoformat()} if opened else {}),
             **({"closed_at": closed.isoformat()} if closed else {}),

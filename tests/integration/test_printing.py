@@ -100,6 +100,8 @@ async def test_printer_error_is_shown(
     )
     assert state.attributes["problem"] == "shift_not_open"
     assert state.attributes["lifepay_message"] == "Смена не открыта."
+    # And the shift, not known before, is known now: LifePay's words say it is closed.
+    assert hass.states.get("sensor.till_1_shift").state == "closed"
 
 
 async def test_words_lifepay_gives_no_known_meaning_stay_out_of_an_english_sentence(

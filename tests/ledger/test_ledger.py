@@ -861,3 +861,33 @@ def test_final_statuses_are_exactly_the_ends() -> None:
         JobStatus.UNCONFIRMED,
         JobStatus.SENT,
     } == FINAL_STATUSES
+
+
+def test_the_shift_is_seen_in_printed_documents_and_in_lifepays_known_words() -> None:
+    book = ledger()
+    assert book.shift_seen(PRINTER) is None
+    x_report = new_job(book)
+    accepted(book, x_report, T0)
+    book.apply_callback(x_report, callback(x_report, "error", message="Смена не открыта."), T0)
+    assert book.shift_seen(PRINTER) == (T0, False)
+    opening = new_job(book, T0 + MINUTE, kind=DocumentKind.OPEN_SHIFT)
+    accepted(book, opening, T0 + MINUTE, uuid="uuid-2")
+    later = T0 + 2 * MINUTE
+    book.apply_callback(opening, callback(opening, "error", message="Смена уже открыта."), later)
+    assert book.shift_seen(PRINTER) == (later, True)
+    closing = new_job(book, later, kind=Z)
+    accepted(book, closing, later, uuid="uuid-3")
+    # At the same moment, a day's order: the Z-report closes, the next opening opens.
+    book.apply_callback(closing, callback(closing, "processed"), later)
+    assert book.shift_seen(PRINTER) == (later, True)
+    book.apply_callback(closing, callback(closing, "processed"), later + MINUTE)
+    assert book.shift_seen(PRINTER) == (later, True)  # a finished document does not move again
+    closing = new_job(book, later + MINUTE, kind=Z)
+    accepted(book, closing, later + MINUTE, uuid="uuid-5")
+    book.apply_callback(closing, callback(closing, "processed"), later + MINUTE)
+    assert book.shift_seen(PRINTER) == (later + MINUTE, False)
+    # A failure that says nothing of the shift changes nothing.
+    other = new_job(book, later + 2 * MINUTE)
+    accepted(book, other, later + 2 * MINUTE, uuid="uuid-4")
+    book.apply_callback(other, callback(other, "error", message="Ошибка ФН"), later + 2 * MINUTE)
+    assert book.shift_seen(PRINTER) == (later + MINUTE, False)
