@@ -111,6 +111,14 @@ def test_every_status_and_problem_has_words() -> None:
                     f"no words for {sorted(statuses - states)}, "
                     f"words for no status {sorted(states - statuses)}"
                 )
+        problems = {problem.value for problem in Problem}
+        for sensor in ("x_report_status", "open_shift_status", "z_report_status"):
+            attribute = language["entity"]["sensor"][sensor]["state_attributes"]["problem"]
+            if (shown := set(attribute["state"])) != problems:
+                found[f"{name}: entity.sensor.{sensor}.state_attributes.problem.state"] = (
+                    f"no words for {sorted(problems - shown)}, "
+                    f"words for no problem {sorted(shown - problems)}"
+                )
         for problem in Problem:
             if f"problem_{problem.value}" not in language["exceptions"]:
                 found[f"{name}: exceptions.problem_{problem.value}"] = "missing"

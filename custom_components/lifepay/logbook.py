@@ -22,7 +22,7 @@ def async_describe_events(
 ) -> None:
     @callback
     def describe(event: Event[Mapping[str, Any]]) -> dict[str, str]:
-        """e.g. "Till 1: Z-report — Printer error: Смена не открыта." (in HA's language)."""
+        """e.g. "Till 1: X-report — Not printed: The shift is not open: …" (in HA's language)."""
         data = event.data
         kind = DocumentKind(data["kind"])
         document = texts.document(hass, kind)
