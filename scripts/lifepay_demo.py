@@ -108,7 +108,15 @@ frontend:
 config:
 recorder:
 history:
+# The user guide's recipe for a quiet logbook (docs/user-guide.md, "The logbook"): the printers'
+# sentence for each step of a document and the status's own line, without the Last message, the
+# printed-at times and the shift repeating them.
 logbook:
+  exclude:
+    entity_globs:
+      - sensor.*_last_message
+      - sensor.*_printed
+      - sensor.*_shift
 automation: !include automations.yaml
 logger:
   default: warning

@@ -65,7 +65,9 @@ class DocumentButton(LifePayPrinterEntity, ButtonEntity):
         sent = await self.account.async_send(self.printer, self.entity_description.kind)
         if sent.job is not None and sent.submission in ALREADY_UNDER_WAY:
             raise ServiceValidationError(
-                "The last document is still under way",
+                # For the log (Home Assistant writes it as one line); people read the translation.
+                f"The {sent.job.kind.value} for {self.printer.name} is still under way"
+                f" ({sent.job.status.value}, ext_id {sent.job.ext_id}): nothing new was made",
                 translation_domain=DOMAIN,
                 translation_key="already_under_way",
                 translation_placeholders=texts.under_way(self.hass, sent.job, self.printer.name),
