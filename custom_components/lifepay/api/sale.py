@@ -314,7 +314,8 @@ class Receipt:
         total = self.total
         card = Decimal("0.00")
         if self.card_amount is not None and self.card_amount != WHOLE_SUM:
-            card = check_money(self.card_amount, "card_amount", zero_allowed=True)
+            # Bounded by the total, below.
+            card = check_money(self.card_amount, "card_amount", zero_allowed=True, maximum=None)
             if card > total:
                 raise LifePayInputError(
                     f"card_amount {card} is more than the receipt's total {total}",
@@ -324,7 +325,7 @@ class Receipt:
         elif self.card_amount == WHOLE_SUM:
             card = total
         if self.prepayment_amount is not None:
-            prepayment = check_money(self.prepayment_amount, "prepayment_amount")
+            prepayment = check_money(self.prepayment_amount, "prepayment_amount", maximum=None)
             if _EXACT.add(card, prepayment) > total:
                 raise LifePayInputError(
                     f"prepayment_amount {prepayment} and the card's {card} are more than "

@@ -88,8 +88,9 @@ QUANTITY_STEP = Decimal("0.001")
 """A quantity has at most three decimals (grams of a kilogram, millilitres of a litre)."""
 MAX_MONEY = Decimal("999999999.99")
 MAX_QUANTITY = Decimal("999999.999")
-"""Bounds (the client's, LifePay's are not known) that keep every product and sum exact: in
-``Decimal`` arithmetic, and in a double on a server that reads JSON numbers as floats."""
+"""Bounds of a price (or an amount) and of a quantity: the client's, LifePay's are not known.
+They keep every product exact in ``Decimal`` arithmetic, and every price exact in a double on a
+server that reads JSON numbers as floats."""
 EMAIL_MAX_LENGTH = 254
 PHONE_DIGITS = 11
 _EMAIL = re.compile(r"[^@\s]{1,64}@(?:[^@\s.]+\.)+[^@\s.]{2,}")
@@ -127,15 +128,22 @@ def exact_decimal(value: object, field: str) -> Decimal:
     return number
 
 
-def check_money(value: object, field: str, *, zero_allowed: bool = False) -> Decimal:
-    """A sum in rubles: positive (or zero where allowed), whole kopecks; returned with exactly
-    two decimals (``Decimal("125.5")`` becomes ``Decimal("125.50")``)."""
+def check_money(
+    value: object,
+    field: str,
+    *,
+    zero_allowed: bool = False,
+    maximum: Decimal | None = MAX_MONEY,
+) -> Decimal:
+    """A sum in rubles: positive (or zero where allowed), whole kopecks, at most ``maximum``
+    (``None``: the caller bounds it); returned with exactly two decimals (``Decimal("125.5")``
+    becomes ``Decimal("125.50")``)."""
     number = exact_decimal(value, field)
     if number < 0 or (number == 0 and not zero_allowed):
         least = "zero or more" if zero_allowed else "more than zero"
         raise LifePayInputError(f"{field} must be {least}, got {number}", field=field)
-    if number > MAX_MONEY:
-        raise LifePayInputError(f"{field} is over {MAX_MONEY}: {number}", field=field)
+    if maximum is not None and number > maximum:
+        raise LifePayInputError(f"{field} is over {maximum}: {number}", field=field)
     kopecks = number.quantize(KOPECK)
     if kopecks != number:
         raise LifePayInputError(
