@@ -62,6 +62,7 @@ def receipt(**changes: Any) -> Receipt:
         ({"tax": "vat21"}, "tax", "must be one of"),
         ({"tax": "VAT20"}, "tax", "must be one of"),
         ({"tax": None}, "tax", "must be one of"),
+        ({"tax": ["vat20"]}, "tax", "must be one of"),
         ({"name": " "}, "name", "non-blank"),
         ({"name": "x" * 129}, "name", "at most 128"),
         ({"unit": ""}, "unit", "non-blank"),
@@ -129,6 +130,8 @@ def test_position_refusals_name_their_field(
         ({"kind": "sale"}, "kind", "must be one of"),
         ({"tax_system": "usn"}, "tax_system", "must be one of"),
         ({"cashier_name": " "}, "cashier_name", "1 to 64"),
+        ({"cashier_name": "x" * 65}, "cashier_name", "1 to 64"),
+        ({"cashier_name": 5}, "cashier_name", "must be text"),
     ],
 )
 def test_receipt_refusals_name_their_field(

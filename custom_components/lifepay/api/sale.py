@@ -298,6 +298,10 @@ class Receipt:
         if self.tax_system is not None:
             _set(self, "tax_system", _member(TaxSystem, self.tax_system, "tax_system"))
         if self.cashier_name is not None:
+            if not isinstance(self.cashier_name, str):
+                raise LifePayInputError(
+                    f"cashier_name must be text, got {self.cashier_name!r}", field="cashier_name"
+                )
             check_cashier(self.cashier_name, None)
         if self.customer_email is not None:
             _set(self, "customer_email", check_email(self.customer_email))
