@@ -48,10 +48,11 @@ KNOWN_FIELDS: Final = frozenset(
         "target_serial",
         "type",
         "callback_data",
-        "ofd_url",
-        "error_code",
     }
 )
+"""Fields with a place of their own. ``ofd_url`` and ``error_code`` have one too, and stay in
+``extra`` as well: the integration's ``lifepay_callback`` event passes ``extra`` on, and listeners
+that read them there before they had a place must not lose them."""
 
 
 def status_of(word: str | None) -> DocumentStatus | None:
