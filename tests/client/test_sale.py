@@ -212,8 +212,16 @@ async def test_a_refund_by_card_in_full(
 async def test_an_electronic_receipt_by_email(
     client: LifePayClient, lifepay_mock: MockHandle, wire: Wire
 ) -> None:
+    haircut = Position(
+        "Стрижка",
+        Decimal(1500),
+        Decimal(1),
+        Tax.NONE,
+        item_type=PaymentSubject.SERVICE,
+        discount_amount=Decimal("150.5"),
+    )
     receipt = Receipt(
-        (HAIRCUT,),
+        (haircut,),
         mode=SendMode.EMAIL,
         customer_email="ivanova@example.org",
         customer_phone="+7 999 000-00-01",
@@ -237,6 +245,7 @@ async def test_an_electronic_receipt_by_email(
                     "quantity": number("1"),
                     "tax": "none",
                     "item_type": number("4"),
+                    "discount": {"type": "amount", "value": number("150.50")},
                 }
             ]
         },
