@@ -194,3 +194,84 @@ def test_refused(body: bytes, content_type: str | None, fragment: str) -> None:
 
 def test_callback_error_is_a_value_error() -> None:
     assert issubclass(LifePayCallbackError, ValueError)
+
+
+# --- receipts: ofd_url and error_code --------------------------------------------------------
+
+RECEIPT = {
+    "uuid": "5f1c2b9e-0d7a-4c1e-9a57-3b2f9e0c4d11",
+    "ext_id": "sale-1",
+    "ofd_url": "https://ofd.example/rec/7380440800021567/1234/987654321",
+    "callback_data": {"token": "t0k"},
+    "fd": 1234,
+}
+OFD_URL = RECEIPT["ofd_url"]
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        (guzzle_multipart(json.dumps(RECEIPT)), MULTIPART),
+        (urlencode({"data": json.dumps(RECEIPT)}).encode(), FORM),
+        (json.dumps({"data": RECEIPT}).encode(), "application/json"),
+        (urlencode({k: str(v) for k, v in RECEIPT.items() if k != "callback_data"}).encode(), FORM),
+    ],
+)
+def test_a_fiscalized_receipt_keeps_its_ofd_url(body: bytes, content_type: str) -> None:
+    notification = parse_callback(body, content_type)
+    assert notification.ofd_url == OFD_URL
+    assert notification.error_code is None
+    # No status word, no error, a page at the fiscal data operator: the receipt was made.
+    assert notification.status is DocumentStatus.PROCESSED
+    assert notification.status_word is None
+    assert notification.extra["ofd_url"] == OFD_URL  # kept there too, for the event's listeners
+    assert notification.extra.get("fd") in (1234, "1234")
+
+
+@pytest.mark.parametrize(
+    ("error_code", "text"),
+    [(3, "3"), ("1024", "1024"), (0, "0"), ("E_SHIFT", "E_SHIFT"), (" 7 ", "7")],
+)
+def test_an_error_code_is_a_failure(error_code: object, text: str) -> None:
+    document = {"uuid": RECEIPT["uuid"], "error_code": error_code, "message": "Смена закрыта."}
+    notification = parse_callback(json.dumps(document).encode(), None)
+    assert notification.error_code == text
+    assert notification.status is DocumentStatus.ERROR
+    assert notification.message == "Смена закрыта."
+    assert notification.extra["error_code"] == error_code
+
+
+def test_an_error_code_wins_over_a_word_of_success() -> None:
+    # Public receivers look at error_code alone; the word is kept as sent for the listener.
+    document = RECEIPT | {"status": "processed", "error_code": 12}
+    notification = parse_callback(json.dumps(document).encode(), None)
+    assert notification.status is DocumentStatus.ERROR
+    assert notification.status_word == "processed"
+    assert (notification.error_code, notification.ofd_url) == ("12", OFD_URL)
+
+
+@pytest.mark.parametrize("empty", [None, "", "  ", [], {}])
+def test_an_empty_error_code_is_no_error(empty: object) -> None:
+    notification = parse_callback(json.dumps(RECEIPT | {"error_code": empty}).encode(), None)
+    assert notification.error_code is None
+    assert notification.status is DocumentStatus.PROCESSED
+
+
+@pytest.mark.parametrize(
+    ("word", "status"),
+    [
+        ("processed", DocumentStatus.PROCESSED),
+        ("awaiting_retry", DocumentStatus.AWAITING_RETRY),
+        # A word we do not know keeps its meaning unknown, ofd_url or not.
+        ("printing", None),
+    ],
+)
+def test_a_status_word_says_more_than_an_ofd_url(word: str, status: DocumentStatus | None) -> None:
+    notification = parse_callback(json.dumps(RECEIPT | {"status": word}).encode(), None)
+    assert notification.status is status
+    assert notification.ofd_url == OFD_URL
+
+
+def test_reports_have_neither() -> None:
+    notification = parse_callback(json.dumps(DOCUMENT).encode(), None)
+    assert (notification.ofd_url, notification.error_code) == (None, None)

@@ -29,9 +29,21 @@ from .models import (
     PrintResult,
 )
 from .retry import RetrySchedule, new_ext_id
+from .sale import (
+    WHOLE_SUM,
+    PaymentMethod,
+    PaymentSubject,
+    Position,
+    Receipt,
+    ReceiptKind,
+    SendMode,
+    Tax,
+    TaxSystem,
+)
 
 __all__ = [
     "DEFAULT_BASE_URL",
+    "WHOLE_SUM",
     "CallbackNotification",
     "Cashier",
     "DocumentKind",
@@ -53,8 +65,16 @@ __all__ = [
     "LifePayTimeoutError",
     "LifePayTransportError",
     "LifePayValidationError",
+    "PaymentMethod",
+    "PaymentSubject",
+    "Position",
     "PrintResult",
+    "Receipt",
+    "ReceiptKind",
     "RetrySchedule",
+    "SendMode",
+    "Tax",
+    "TaxSystem",
     "lifepay_words",
     "new_ext_id",
     "parse_callback",

@@ -40,8 +40,19 @@ STATUS_WORDS: Final[dict[str, DocumentStatus]] = {
 """Status words with a known meaning, lower case; any other word is kept but not applied."""
 
 KNOWN_FIELDS: Final = frozenset(
-    {"uuid", "ext_id", "status", "message", "target_serial", "type", "callback_data"}
+    {
+        "uuid",
+        "ext_id",
+        "status",
+        "message",
+        "target_serial",
+        "type",
+        "callback_data",
+    }
 )
+"""Fields with a place of their own. ``ofd_url`` and ``error_code`` have one too, and stay in
+``extra`` as well: the integration's ``lifepay_callback`` event passes ``extra`` on, and listeners
+that read them there before they had a place must not lose them."""
 
 
 def status_of(word: str | None) -> DocumentStatus | None:
@@ -197,13 +208,29 @@ def _callback_data(value: Any) -> JsonValue:
     return result
 
 
+def _status(word: str | None, error_code: str | None, ofd_url: str | None) -> DocumentStatus | None:
+    """The document's status: an ``error_code`` is a failure whatever the word says (public
+    receivers of receipt callbacks read it so); else the word's meaning; else a receipt with its
+    page at the fiscal data operator was fiscalized."""
+    if error_code is not None:
+        return DocumentStatus.ERROR
+    status = status_of(word)
+    if status is None and word is None and ofd_url is not None:
+        return DocumentStatus.PROCESSED
+    return status
+
+
 def _notification_from(document: dict[str, Any]) -> CallbackNotification:
     status_word = _optional_text(document, "status")
+    error_code = _optional_text(document, "error_code")
+    ofd_url = _optional_text(document, "ofd_url")
     return CallbackNotification(
         uuid=_optional_text(document, "uuid"),
         ext_id=_optional_text(document, "ext_id"),
-        status=status_of(status_word),
+        status=_status(status_word, error_code, ofd_url),
         status_word=status_word,
+        error_code=error_code,
+        ofd_url=ofd_url,
         message=_optional_text(document, "message") or "",
         target_serial=_optional_text(document, "target_serial"),
         callback_data=_callback_data(document.get("callback_data")),

@@ -6,6 +6,7 @@ import asyncio
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any, Final
 
 import aiohttp
@@ -20,13 +21,16 @@ from .errors import (
     error_for_code,
 )
 from .models import Cashier, DocumentKind, JsonValue, PrintResult
+from .sale import CASH_IN_PATH, CASH_OUT_PATH, RECEIPT_PATH, Receipt
 from .validation import (
     check_callback_url,
     check_cashier,
     check_credentials,
     check_ext_id,
+    check_money,
     check_serial,
 )
+from .wire import WireValue, dumps
 
 DEFAULT_BASE_URL: Final = "https://sapi.life-pay.ru"
 DEFAULT_TIMEOUT: Final = 30.0
@@ -101,44 +105,131 @@ class LifePayClient:
         :class:`LifePayTransportError` subclass when the request should be repeated later with
         the same ``ext_id``.
         """
-        payload: dict[str, JsonValue] = {"test": 1 if test else 0}
-        if target_serial is not None:
-            check_serial(target_serial)
-            payload["target_serial"] = target_serial
-        if ext_id is not None:
-            check_ext_id(ext_id)
-            payload["ext_id"] = ext_id
-        if callback_url is not None:
-            check_callback_url(callback_url)
-            payload["callback_url"] = callback_url
-        if callback_data is not None:
-            payload["callback_data"] = callback_data
+        payload = _common_fields(
+            target_serial=target_serial,
+            ext_id=ext_id,
+            test=test,
+            callback_url=callback_url,
+            callback_data=callback_data,
+        )
         if cashier is not None:
             if not kind.names_cashier:
-                raise LifePayInputError(f"A {kind.value} names no cashier")
+                raise LifePayInputError(f"A {kind.value} names no cashier", field="cashier_name")
             check_cashier(cashier.name, cashier.inn)
             if cashier.name is not None:
                 payload["cashier_name"] = cashier.name
             if cashier.inn is not None:
                 payload["cashier_inn"] = cashier.inn
+        return _print_result(await self.request(kind.path, payload), ext_id=ext_id, test=test)
 
-        envelope = await self.request(kind.path, payload)
-        uuid: str | None = None
-        if not test:
-            data = envelope.data
-            uuid = data.get("uuid") if isinstance(data, dict) else None
-            if not isinstance(uuid, str) or not uuid:
-                raise LifePayMalformedResponseError("LifePay accepted the request but sent no uuid")
-        return PrintResult(uuid=uuid, ext_id=ext_id, test=test)
+    async def create_receipt(
+        self,
+        receipt: Receipt,
+        *,
+        target_serial: str | None = None,
+        ext_id: str | None = None,
+        test: bool = False,
+        callback_url: str | None = None,
+        callback_data: JsonValue = None,
+    ) -> PrintResult:
+        """Ask LifePay to print (or send) a fiscal receipt, FFD 1.05 (``create-receipt``).
 
-    async def request(self, path: str, payload: Mapping[str, JsonValue]) -> Envelope:
+        ``receipt`` was checked when it was made; the options, the errors and the result are
+        those of :meth:`create_document`. Without ``target_serial`` one of the account's
+        printers prints it.
+        """
+        if not isinstance(receipt, Receipt):
+            raise LifePayInputError("create_receipt takes a Receipt", field="receipt")
+        payload = _common_fields(
+            target_serial=target_serial,
+            ext_id=ext_id,
+            test=test,
+            callback_url=callback_url,
+            callback_data=callback_data,
+        )
+        payload.update(receipt.wire())
+        return _print_result(await self.request(RECEIPT_PATH, payload), ext_id=ext_id, test=test)
+
+    async def cash_in(
+        self,
+        amount: Decimal | int | str,
+        *,
+        target_serial: str,
+        ext_id: str | None = None,
+        test: bool = False,
+        callback_url: str | None = None,
+        callback_data: JsonValue = None,
+    ) -> PrintResult:
+        """Record cash put into the drawer of the printer ``target_serial`` (``cash-in``).
+
+        ``amount`` is rubles with kopecks: a ``Decimal``, an ``int`` or numeric text, never a
+        float. LifePay requires the serial here.
+        """
+        return await self._cash(
+            CASH_IN_PATH,
+            amount,
+            target_serial=target_serial,
+            ext_id=ext_id,
+            test=test,
+            callback_url=callback_url,
+            callback_data=callback_data,
+        )
+
+    async def cash_out(
+        self,
+        amount: Decimal | int | str,
+        *,
+        target_serial: str,
+        ext_id: str | None = None,
+        test: bool = False,
+        callback_url: str | None = None,
+        callback_data: JsonValue = None,
+    ) -> PrintResult:
+        """Record cash taken out of the drawer of the printer ``target_serial`` (``cash-out``);
+        see :meth:`cash_in`."""
+        return await self._cash(
+            CASH_OUT_PATH,
+            amount,
+            target_serial=target_serial,
+            ext_id=ext_id,
+            test=test,
+            callback_url=callback_url,
+            callback_data=callback_data,
+        )
+
+    async def _cash(
+        self,
+        path: str,
+        amount: Decimal | int | str,
+        *,
+        target_serial: str,
+        ext_id: str | None,
+        test: bool,
+        callback_url: str | None,
+        callback_data: JsonValue,
+    ) -> PrintResult:
+        if target_serial is None:
+            raise LifePayInputError("LifePay requires the printer's serial", field="target_serial")
+        payload = _common_fields(
+            target_serial=target_serial,
+            ext_id=ext_id,
+            test=test,
+            callback_url=callback_url,
+            callback_data=callback_data,
+        )
+        payload["amount"] = check_money(amount, "amount")
+        return _print_result(await self.request(path, payload), ext_id=ext_id, test=test)
+
+    async def request(self, path: str, payload: Mapping[str, WireValue]) -> Envelope:
         """POST ``payload`` plus the credentials to ``path``; return a successful envelope.
 
         Shared by every cloud-print endpoint (sibling endpoints need only their own payload).
+        A ``Decimal`` in the payload goes out as a JSON number written from its own digits
+        (:mod:`.wire`), never through a float.
         """
-        body = {"apikey": self.apikey, "login": self.login, **payload}
+        body: dict[str, WireValue] = {"apikey": self.apikey, "login": self.login, **payload}
         try:
-            encoded = json.dumps(body, ensure_ascii=False).encode()
+            encoded = dumps(body).encode()
         except (TypeError, ValueError) as err:
             raise LifePayInputError(f"The request cannot be sent as JSON: {err}") from err
 
@@ -165,6 +256,41 @@ class LifePayClient:
         if envelope.code != 0:
             raise error_for_code(envelope.code, envelope.message, field_errors_of(envelope.data))
         return envelope
+
+
+def _common_fields(
+    *,
+    target_serial: str | None,
+    ext_id: str | None,
+    test: bool,
+    callback_url: str | None,
+    callback_data: JsonValue,
+) -> dict[str, WireValue]:
+    """The fields every cloud-print request shares, checked."""
+    payload: dict[str, WireValue] = {"test": 1 if test else 0}
+    if target_serial is not None:
+        check_serial(target_serial)
+        payload["target_serial"] = target_serial
+    if ext_id is not None:
+        check_ext_id(ext_id)
+        payload["ext_id"] = ext_id
+    if callback_url is not None:
+        check_callback_url(callback_url)
+        payload["callback_url"] = callback_url
+    if callback_data is not None:
+        payload["callback_data"] = callback_data
+    return payload
+
+
+def _print_result(envelope: Envelope, *, ext_id: str | None, test: bool) -> PrintResult:
+    """An accepted request's result: its uuid (none in test mode, where LifePay makes none)."""
+    uuid: str | None = None
+    if not test:
+        data = envelope.data
+        uuid = data.get("uuid") if isinstance(data, dict) else None
+        if not isinstance(uuid, str) or not uuid:
+            raise LifePayMalformedResponseError("LifePay accepted the request but sent no uuid")
+    return PrintResult(uuid=uuid, ext_id=ext_id, test=test)
 
 
 async def _read_body(response: aiohttp.ClientResponse) -> bytes:

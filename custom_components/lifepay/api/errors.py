@@ -42,7 +42,16 @@ class LifePayError(Exception):
 
 
 class LifePayInputError(LifePayError, ValueError):
-    """The caller's input was refused before anything was sent."""
+    """The caller's input was refused before anything was sent.
+
+    ``field`` names the input that was refused, when one was: the attribute or parameter name
+    (``price``, ``quantity``, ``customer_email``, ``card_amount``, ``ext_id`` ...), so a caller
+    can show its own words under that field.
+    """
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 class LifePayResponseError(LifePayError):

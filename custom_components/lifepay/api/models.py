@@ -78,11 +78,18 @@ class CallbackNotification:
     uuid: str | None
     ext_id: str | None
     status: DocumentStatus | None
-    """The meaning of ``status_word``; ``None`` when it is missing or a word we do not know."""
+    """The document's status: ``ERROR`` when an ``error_code`` came; else the meaning of
+    ``status_word``; else ``PROCESSED`` for a receipt's ``ofd_url`` without a status word;
+    ``None`` when none of them says anything we know."""
     message: str
     status_word: str | None = None
     """The status exactly as LifePay sent it."""
     target_serial: str | None = None
     callback_data: JsonValue = None
+    ofd_url: str | None = None
+    """A receipt's page at the fiscal data operator (receipt callbacks)."""
+    error_code: str | None = None
+    """LifePay's error code as text (numbers become text); its presence means the document
+    failed, as public receivers of receipt callbacks read it."""
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
     """Fields this integration does not know, kept for whoever listens to the event."""
