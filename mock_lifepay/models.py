@@ -485,7 +485,7 @@ class CallbackAttempt:
 
 
 class Document(_NamesCashier):
-    """A cloud-print document: an X-report, a shift opening or a Z-report.
+    """A cloud-print document: a report (X, opening, Z), a receipt or a cash movement.
 
     Compact: its status history and callback tries are packed bytes (times as timestamps,
     statuses and messages as interned phrases), ``callback_data`` is kept as JSON text; the
