@@ -76,6 +76,12 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         help=f"User-Agent of the callbacks (default: {LIFEPAY_USER_AGENT}, as LifePay's sender)",
     )
     parser.add_argument(
+        "--background-sales",
+        action="store_true",
+        help="X- and Z-reports first ring up random sales made at the till (off: a shift's "
+        "totals are exactly its receipts and cash movements)",
+    )
+    parser.add_argument(
         "-v",
         "--verbose",
         action="store_true",
@@ -130,7 +136,8 @@ def banner(server: MockServer) -> str:
     return f"""LifePay mock listening on {url}
   console:      {url}/  (live)
   OpenAPI:      {url}/_mock/openapi.json
-  endpoints:    POST {url}{ENDPOINT}, create-session, create-z-report
+  endpoints:    POST {url}{ENDPOINT}, create-session, create-z-report,
+                create-receipt, cash-in, cash-out
   control API:  {url}/_mock/  (docs/mock-server.md)
 
 Demo account
@@ -150,6 +157,7 @@ async def serve(args: argparse.Namespace) -> None:
         callback_encoding=CallbackEncoding(args.callback_encoding),
         callback_status_words=args.callback_status_words,
         callback_user_agent=args.callback_user_agent,
+        background_sales=args.background_sales,
     )
     mock = MockLifePay(seed=args.seed, companies=args.companies, settings=settings)
     stop = asyncio.Event()

@@ -15,16 +15,21 @@ import time
 from collections.abc import Callable, Container
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from typing import Any, Final
 from urllib.parse import urlsplit
 
 from . import messages as msg
+from . import sales
 from .models import (
     REPORT_FIGURES,
+    REPORT_TOTALS,
+    CashSlip,
     Company,
     Document,
     DocumentStatus,
     DocumentType,
+    PrintedReceipt,
     Printer,
     PrinterState,
     Report,
@@ -47,14 +52,30 @@ _MAX_SHIFT_SECONDS: Final = SHIFT_MAX_AGE.total_seconds()
 # The sales rung up between two reports are drawn from this many bundles made at start: one
 # random number per report instead of dozens.
 SALES_BUNDLES: Final = 256
-# The documents that name a cashier (the sibling pages of create-x-report).
-WITH_CASHIER: Final = frozenset({DocumentType.OPEN_SHIFT, DocumentType.Z_REPORT})
+# The documents that name a cashier (the sibling pages of create-x-report, and receipts).
+WITH_CASHIER: Final = frozenset(
+    {DocumentType.OPEN_SHIFT, DocumentType.Z_REPORT, DocumentType.RECEIPT}
+)
+# The documents of a sale: their bodies carry money, read as exact decimals.
+SALES: Final = frozenset({DocumentType.RECEIPT, DocumentType.CASH_IN, DocumentType.CASH_OUT})
 # The message of a processed document, by type.
 PROCESSED_MESSAGES: Final = {
     DocumentType.X_REPORT: msg.PROCESSED,
     DocumentType.OPEN_SHIFT: msg.SHIFT_OPENED,
     DocumentType.Z_REPORT: msg.SHIFT_CLOSED_BY_Z_REPORT,
+    DocumentType.RECEIPT: msg.PROCESSED,
+    DocumentType.CASH_IN: msg.PROCESSED,
+    DocumentType.CASH_OUT: msg.PROCESSED,
 }
+# The shift's counters each receipt operation adds to.
+OPERATION_OF: Final = {
+    sales.ReceiptKind.PAYMENT: "sales",
+    sales.ReceiptKind.REFUND: "returns",
+    sales.ReceiptKind.BUY: "purchases",
+    sales.ReceiptKind.BUY_REFUND: "purchase_returns",
+}
+# The operations whose cash part leaves the drawer.
+PAYS_OUT: Final = frozenset({sales.ReceiptKind.REFUND, sales.ReceiptKind.BUY})
 
 Clock = Callable[[], datetime]
 
@@ -170,15 +191,21 @@ class Backend:
         The three endpoints share everything but the cashier fields, which only
         ``create-session`` and ``create-z-report`` take.
         """
-        payload = _decode(body)
+        payload = _decode(body) if kind not in SALES else _decode_exact(body)
         if payload is None:
             return Answer.error(msg.INVALID_FORMAT)
+        errors: dict[str, list[str]] = {}
         try:
             request = _validate(
                 payload, with_cashier=kind in WITH_CASHIER, valid_urls=self._callback_urls
             )
         except _InvalidRequestError as invalid:
-            return Answer.error(msg.DATA_ERROR, invalid.errors)
+            errors = invalid.errors
+        sale: sales.Receipt | int | None = None
+        if kind in SALES:
+            sale = _sale(payload, kind, errors)
+        if errors:
+            return Answer.error(msg.DATA_ERROR, errors)
 
         user = self.world.users.get(request.login)
         if user is None:
@@ -203,7 +230,7 @@ class Backend:
         if request.test:
             return Answer(0, "", [])
 
-        document = self._new_document(company, user, printer, request, kind)
+        document = self._new_document(company, user, printer, request, kind, sale=sale)
         return Answer(0, "", {"uuid": document.uuid}, document=document, created=True)
 
     def _uuid4(self) -> str:
@@ -237,6 +264,8 @@ class Backend:
         printer: Printer,
         request: _Request,
         kind: DocumentType,
+        *,
+        sale: sales.Receipt | int | None = None,
     ) -> Document:
         uuid = self._uuid4()
         while uuid in self.documents:  # pragma: no cover - 122 random bits
@@ -257,6 +286,7 @@ class Backend:
             cashier_name=request.cashier_name,
             cashier_inn=request.cashier_inn,
             message=msg.QUEUED,
+            sale=sale,
         )
         self.documents[uuid] = document
         if request.ext_id is not None:
@@ -265,8 +295,12 @@ class Backend:
 
     # --- processing ---------------------------------------------------------------------
 
-    def process(self, document: Document) -> bool:
-        """Let the printer work on ``document``; ``True`` when its status changed."""
+    def process(self, document: Document, *, background_sales: bool = False) -> bool:
+        """Let the printer work on ``document``; ``True`` when its status changed.
+
+        ``background_sales``: an X- or Z-report first rings up random sales made at the till
+        since the last report (off by default, so a shift's totals are its own documents').
+        """
         if document.final:
             return False
         printer = self.world.printers[document.printer_serial]
@@ -281,9 +315,11 @@ class Backend:
         refusal = self._refusal(kind, printer.shift, now)
         if refusal is not None:
             return document.set_status(DocumentStatus.ERROR, refusal, now)
+        if kind in SALES:
+            return self._sell(printer, document, now)
         if kind is DocumentType.OPEN_SHIFT:
             printer.shift = Shift(number=printer.shift.number + 1, opened_at=_moment(now))
-        else:
+        elif background_sales:
             self._ring_up(printer.shift)
         document.report = self._print_report(printer, document, now)
         if kind is DocumentType.Z_REPORT:
@@ -296,9 +332,62 @@ class Backend:
             return msg.SHIFT_ALREADY_OPEN if shift.is_open else None
         if not shift.is_open:
             return msg.SHIFT_CLOSED
-        if kind is DocumentType.X_REPORT and now - self._opened_at(shift) > _MAX_SHIFT_SECONDS:
+        if kind is not DocumentType.Z_REPORT and now - self._opened_at(shift) > _MAX_SHIFT_SECONDS:
             return msg.SHIFT_EXPIRED
         return None
+
+    def _sell(self, printer: Printer, document: Document, now: float) -> bool:
+        """Print a receipt or a cash movement in the open shift and count it in the totals."""
+        shift = printer.shift
+        sale = document.sale
+        if isinstance(sale, int):
+            if document.type is DocumentType.CASH_OUT:
+                if sale > shift.cash_in_drawer:
+                    return document.set_status(DocumentStatus.ERROR, msg.NOT_ENOUGH_CASH, now)
+                shift.cash_out += sale
+            else:
+                shift.cash_in += sale
+            document.report = CashSlip(
+                self._header(printer),
+                document.type,
+                sale,
+                shift.number,
+                shift.cash_in_drawer,
+                now,
+                document.cashier_name,
+            )
+            return document.set_status(DocumentStatus.PROCESSED, msg.PROCESSED, now)
+        assert sale is not None  # noqa: S101 - a receipt document always has its receipt
+        if sale.kind in PAYS_OUT and sale.cash > shift.cash_in_drawer:
+            return document.set_status(DocumentStatus.ERROR, msg.NOT_ENOUGH_CASH, now)
+        shift.add(OPERATION_OF[sale.kind], sale.total, sale.cash, sale.card)
+        shift.receipts += 1
+        printer.fiscal_document_number += 1
+        number = printer.fiscal_document_number
+        fn = sales.fn_number(printer.serial)
+        sign = sales.fiscal_sign(fn, number, now, sale.total)
+        moment = _moment(now)
+        document.report = PrintedReceipt(
+            header=self._header(printer),
+            receipt=sale,
+            shift_number=shift.number,
+            number_in_shift=shift.receipts,
+            fiscal_document_number=number,
+            fn_number=fn,
+            registration_number=sales.registration_number(printer.serial),
+            fiscal_sign=sign,
+            printed_timestamp=now,
+            ofd_url=sales.ofd_url(
+                fn,
+                document_number=number,
+                sign=sign,
+                printed_at=f"{moment:%Y%m%dT%H%M}",
+                total=sale.total,
+                kind=list(sales.ReceiptKind).index(sale.kind) + 1,
+            ),
+            cashier_name=document.cashier_name,
+        )
+        return document.set_status(DocumentStatus.PROCESSED, msg.PROCESSED, now)
 
     def _opened_at(self, shift: Shift) -> float:
         """When ``shift`` opened, as a POSIX timestamp."""
@@ -317,7 +406,7 @@ class Backend:
     def _sales_bundle(self) -> tuple[int, int, int, int, int, int]:
         """Up to 12 random sales and returns: counts and sums (all, in cash) of each."""
         rand = self._rng.random  # random() is many times cheaper than randint()
-        sales = sales_total = cash_sales = returns = returns_total = cash_returns = 0
+        sold = sales_total = cash_sales = returns = returns_total = cash_returns = 0
         for _ in range(int(rand() * 13)):
             amount = (50 + int(rand() * 4_951)) * 100  # 50 to 5,000 roubles
             cash = rand() < 0.4
@@ -326,42 +415,39 @@ class Backend:
                 returns_total += amount
                 cash_returns += amount if cash else 0
             else:
-                sales += 1
+                sold += 1
                 sales_total += amount
                 cash_sales += amount if cash else 0
-        return sales, sales_total, cash_sales, returns, returns_total, cash_returns
+        return sold, sales_total, cash_sales, returns, returns_total, cash_returns
 
     def _ring_up(self, shift: Shift) -> None:
-        """Some random sales and returns since the last report, so totals grow through a shift."""
-        sales, sales_total, cash_sales, returns, returns_total, cash_returns = self._sales[
+        """Some random sales and returns since the last report, so totals grow through a shift.
+
+        Made at the till, not through the cloud: no receipt documents. A cash refund the drawer
+        cannot pay is paid by card, so the drawer never goes below zero.
+        """
+        sold, sales_total, cash_sales, returns, returns_total, cash_returns = self._sales[
             int(self._rng.random() * SALES_BUNDLES)
         ]
-        shift.sales_count += sales
+        if cash_returns > shift.cash_in_drawer + cash_sales:
+            cash_returns = 0
+        shift.sales_count += sold
         shift.sales_total += sales_total
-        shift.cash_sales += cash_sales
+        shift.sales_cash += cash_sales
+        shift.sales_card += sales_total - cash_sales
         shift.returns_count += returns
         shift.returns_total += returns_total
-        shift.cash_returns += cash_returns
+        shift.returns_cash += cash_returns
+        shift.returns_card += returns_total - cash_returns
 
     def _print_report(self, printer: Printer, document: Document, now: float) -> Report:
         """The document as printed at ``now``: the shift's number, opening and totals so far."""
         shift = printer.shift
         printer.fiscal_document_number += 1
-        cash_in_drawer = shift.cash_in - shift.cash_out + shift.cash_sales - shift.cash_returns
-        non_cash = (shift.sales_total - shift.cash_sales) - (
-            shift.returns_total - shift.cash_returns
-        )
         figures = REPORT_FIGURES.pack(
             shift.number,
             printer.fiscal_document_number,
-            shift.sales_count,
-            shift.returns_count,
-            shift.sales_total,
-            shift.returns_total,
-            shift.cash_in,
-            shift.cash_out,
-            cash_in_drawer,
-            non_cash,
+            *(getattr(shift, name) for name in REPORT_TOTALS),
             self._opened_at(shift),
             now,
             now if document.type is DocumentType.Z_REPORT else math.nan,
@@ -481,6 +567,35 @@ def _decode(body: bytes) -> dict[str, Any] | None:
     except (UnicodeDecodeError, ValueError, RecursionError):
         return None
     return payload if isinstance(payload, dict) else None
+
+
+_EXACT: Final = json.JSONDecoder(parse_float=Decimal)
+
+
+def _decode_exact(body: bytes) -> dict[str, Any] | None:
+    """:func:`_decode` with JSON numbers that have a fraction read as exact decimals."""
+    try:
+        payload = _EXACT.decode(body.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        return None
+    return payload if isinstance(payload, dict) else None
+
+
+def _sale(
+    payload: dict[str, Any], kind: DocumentType, errors: dict[str, list[str]]
+) -> sales.Receipt | int | None:
+    """The receipt or the cash movement's amount; its messages are added to ``errors``."""
+    try:
+        if kind is DocumentType.RECEIPT:
+            return sales.parse_receipt(payload)
+        if _absent(payload.get("target_serial")):
+            # Documented: a cash movement names its printer.
+            errors["target_serial"] = [msg.TARGET_SERIAL_REQUIRED]
+        return sales.parse_amount(payload)
+    except sales.SaleError as invalid:
+        for name, messages in invalid.errors.items():
+            errors.setdefault(name, []).extend(messages)
+        return None
 
 
 def _absent(value: Any) -> bool:

@@ -52,7 +52,11 @@ def not_a_string(field: str) -> str:
 
 
 def too_long(field: str, limit: int) -> str:
-    return f"Значение «{FIELD_LABELS[field]}» должно содержать максимум {limit} {_symbols(limit)}."
+    return too_long_label(FIELD_LABELS[field], limit)
+
+
+def too_long_label(label: str, limit: int) -> str:
+    return f"Значение «{label}» должно содержать максимум {limit} {_symbols(limit)}."
 
 
 def invalid(field: str) -> str:
@@ -87,3 +91,15 @@ SHIFT_OPENED: Final = "Смена открыта."
 SHIFT_CLOSED_BY_Z_REPORT: Final = "Смена закрыта."
 PROCESSED: Final = "Документ обработан."
 QUEUED: Final = "Документ поставлен в очередь."
+NOT_ENOUGH_CASH: Final = "Недостаточно наличных в денежном ящике."
+TARGET_SERIAL_REQUIRED: Final = "Необходимо заполнить «Target Serial»."
+
+# The callback's error_code of a receipt or cash movement that failed (the mock's own numbers:
+# LifePay's are unknown; receivers treat the presence of error_code as the failure).
+ERROR_CODES: Final = {
+    SHIFT_CLOSED: 2,
+    SHIFT_EXPIRED: 3,
+    NOT_ENOUGH_CASH: 4,
+}
+PRINTER_ERROR_CODE: Final = 1
+"""The error_code when the printer's own error message failed the document."""

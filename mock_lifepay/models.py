@@ -13,6 +13,8 @@ from enum import StrEnum
 from json.encoder import c_make_encoder, encode_basestring  # type: ignore[attr-defined]
 from typing import Any, Final
 
+from .sales import Receipt
+
 
 class PrinterState(StrEnum):
     """What a virtual fiscal printer is doing; set through the control API."""
@@ -33,6 +35,15 @@ class DocumentType(StrEnum):
     X_REPORT = "x_report"
     OPEN_SHIFT = "open_shift"
     Z_REPORT = "z_report"
+    RECEIPT = "receipt"
+    CASH_IN = "cash_in"
+    CASH_OUT = "cash_out"
+
+
+REPORT_TYPES: Final = frozenset(
+    {DocumentType.X_REPORT, DocumentType.OPEN_SHIFT, DocumentType.Z_REPORT}
+)
+"""The documents that print a shift's report (the others are sales and cash movements)."""
 
 
 class DocumentStatus(StrEnum):
@@ -50,6 +61,23 @@ class DocumentStatus(StrEnum):
 FINAL_STATUSES = frozenset({DocumentStatus.PROCESSED, DocumentStatus.ERROR})
 
 
+OPERATIONS: Final = ("sales", "returns", "purchases", "purchase_returns")
+"""The shift's counters per receipt operation: payment, refund, buy, buy_refund."""
+REPORT_TOTALS: Final = (
+    *(
+        f"{operation}_{figure}"
+        for operation in OPERATIONS
+        for figure in ("count", "total", "cash", "card")
+    ),
+    "cash_in",
+    "cash_out",
+    "cash_in_drawer",
+    "non_cash_total",
+)
+"""What a report prints: per operation its count and its sums (all, in cash, by card; the rest
+of a total was an advance offset), the cash put in and taken out, the drawer, the net non-cash."""
+
+
 @dataclass(slots=True)
 class Shift:
     """The printer's current (or last) shift and its running totals, in kopecks."""
@@ -60,16 +88,57 @@ class Shift:
     """When a Z-report (or the control API) closed it; ``None`` while it is open."""
     sales_count: int = 0
     sales_total: int = 0
+    sales_cash: int = 0
+    sales_card: int = 0
     returns_count: int = 0
     returns_total: int = 0
+    returns_cash: int = 0
+    returns_card: int = 0
+    purchases_count: int = 0
+    purchases_total: int = 0
+    purchases_cash: int = 0
+    purchases_card: int = 0
+    purchase_returns_count: int = 0
+    purchase_returns_total: int = 0
+    purchase_returns_cash: int = 0
+    purchase_returns_card: int = 0
     cash_in: int = 0
     cash_out: int = 0
-    cash_sales: int = 0
-    cash_returns: int = 0
+    receipts: int = 0
+    """Receipts printed in the shift: the last one's number in the shift (FFD tag 1042)."""
 
     @property
     def is_open(self) -> bool:
         return self.closed_at is None
+
+    @property
+    def cash_in_drawer(self) -> int:
+        """Cash the drawer holds: put in, taken, and every receipt's cash part, in and out."""
+        return (
+            self.cash_in
+            - self.cash_out
+            + self.sales_cash
+            - self.returns_cash
+            - self.purchases_cash
+            + self.purchase_returns_cash
+        )
+
+    @property
+    def non_cash_total(self) -> int:
+        """Net card payments: taken for sales and purchase refunds, paid back otherwise."""
+        return (
+            self.sales_card - self.returns_card - self.purchases_card + self.purchase_returns_card
+        )
+
+    def totals(self) -> dict[str, int]:
+        """Every figure a report prints, in :data:`REPORT_TOTALS`' order."""
+        return {name: getattr(self, name) for name in REPORT_TOTALS}
+
+    def add(self, operation: str, total: int, cash: int, card: int) -> None:
+        """Count one receipt of ``operation`` (one of :data:`OPERATIONS`)."""
+        for figure, value in (("count", 1), ("total", total), ("cash", cash), ("card", card)):
+            name = f"{operation}_{figure}"
+            setattr(self, name, getattr(self, name) + value)
 
 
 @dataclass(slots=True)
@@ -168,29 +237,12 @@ class ReportHeader:
     address: str
 
 
-REPORT_TOTALS: Final = (
-    "sales_count",
-    "sales_total",
-    "returns_count",
-    "returns_total",
-    "cash_in",
-    "cash_out",
-    "cash_in_drawer",
-    "non_cash_total",
-)
-# A report's figures, packed in this order: shift_number, fiscal_document_number, the two
-# counts (sales, returns), the six sums in kopecks (sales, returns, cash in, cash out, cash in
-# the drawer, non-cash), then shift_opened_at, printed_at and shift_closed_at (NaN: none) as
-# POSIX timestamps.
-REPORT_FIGURES: Final = struct.Struct("<4I6q3d")
-_FIGURE_OF_TOTAL: Final = {
-    name: 2 + index for index, name in enumerate(("sales_count", "returns_count"))
-} | {
-    name: 4 + index
-    for index, name in enumerate(
-        ("sales_total", "returns_total", "cash_in", "cash_out", "cash_in_drawer", "non_cash_total")
-    )
-}
+# A report's figures, packed in this order: shift_number, fiscal_document_number, every total of
+# REPORT_TOTALS (counts and sums in kopecks), then shift_opened_at, printed_at and shift_closed_at
+# (NaN: none) as POSIX timestamps.
+REPORT_FIGURES: Final = struct.Struct(f"<2I{len(REPORT_TOTALS)}q3d")
+_FIGURE_OF_TOTAL: Final = {name: 2 + index for index, name in enumerate(REPORT_TOTALS)}
+_OPENED: Final = 2 + len(REPORT_TOTALS)
 
 
 class _NamesCashier:
@@ -250,15 +302,15 @@ class Report(_NamesCashier):
 
     @property
     def shift_opened_at(self) -> datetime:
-        return _moment(self._unpacked()[10])
+        return _moment(self._unpacked()[_OPENED])
 
     @property
     def printed_at(self) -> datetime:
-        return _moment(self._unpacked()[11])
+        return _moment(self._unpacked()[_OPENED + 1])
 
     @property
     def shift_closed_at(self) -> datetime | None:
-        closed = self._unpacked()[12]
+        closed = self._unpacked()[_OPENED + 2]
         return None if math.isnan(closed) else _moment(closed)
 
     def __getattr__(self, name: str) -> int:
@@ -270,6 +322,52 @@ class Report(_NamesCashier):
 
 
 XReport = Report  # the name before shift openings and Z-reports were printed too
+
+
+@dataclass(frozen=True, slots=True)
+class PrintedReceipt:
+    """A fiscal receipt as the register printed it: the request's receipt and its fiscal data."""
+
+    header: ReportHeader
+    receipt: Receipt
+    shift_number: int
+    number_in_shift: int
+    """The receipt's number in the shift (FFD tag 1042)."""
+    fiscal_document_number: int
+    fn_number: str
+    registration_number: str
+    fiscal_sign: str
+    printed_timestamp: float
+    ofd_url: str
+    cashier_name: str | None = None
+    type: DocumentType = DocumentType.RECEIPT
+
+    @property
+    def printed_at(self) -> datetime:
+        return _moment(self.printed_timestamp)
+
+
+@dataclass(frozen=True, slots=True)
+class CashSlip:
+    """A cash movement as the register printed it (not a fiscal document: no ФД, no ФП)."""
+
+    header: ReportHeader
+    type: DocumentType
+    """``cash_in`` or ``cash_out``."""
+    amount: int
+    shift_number: int
+    cash_in_drawer: int
+    """The drawer after the movement, in kopecks."""
+    printed_timestamp: float
+    cashier_name: str | None = None
+
+    @property
+    def printed_at(self) -> datetime:
+        return _moment(self.printed_timestamp)
+
+
+Printed = Report | PrintedReceipt | CashSlip
+"""Whatever a processed document printed."""
 
 
 class _Phrases:
@@ -387,7 +485,7 @@ class CallbackAttempt:
 
 
 class Document(_NamesCashier):
-    """A cloud-print document: an X-report, a shift opening or a Z-report.
+    """A cloud-print document: a report (X, opening, Z), a receipt or a cash movement.
 
     Compact: its status history and callback tries are packed bytes (times as timestamps,
     statuses and messages as interned phrases), ``callback_data`` is kept as JSON text; the
@@ -405,6 +503,7 @@ class Document(_NamesCashier):
         "login",
         "printer_serial",
         "report",
+        "sale",
         "type",
         "uuid",
     )
@@ -424,6 +523,7 @@ class Document(_NamesCashier):
         cashier_name: str | None = None,
         cashier_inn: str | None = None,
         message: str = "",
+        sale: Receipt | int | None = None,
     ) -> None:
         self.uuid = uuid
         self.company_id = company_id
@@ -434,7 +534,9 @@ class Document(_NamesCashier):
         self._callback_data = None if callback_data is None else json_text(callback_data)
         self.type = type
         self._cashier = None if cashier_name is cashier_inn is None else (cashier_name, cashier_inn)
-        self.report: Report | None = None
+        self.report: Printed | None = None
+        self.sale = sale
+        """A receipt's :class:`Receipt`, a cash movement's amount in kopecks, else ``None``."""
         self._history = _STEP.pack(created_at, _PHRASES.number((DocumentStatus.QUEUED, message)))
         self._callbacks: bytes | None = None
 

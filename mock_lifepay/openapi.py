@@ -10,7 +10,7 @@ from __future__ import annotations
 import copy
 from typing import Any, Final
 
-from . import bounds
+from . import bounds, sales
 from . import messages as msg
 from .backend import (
     CALLBACK_URL_MAX_LENGTH,
@@ -19,7 +19,7 @@ from .backend import (
     EXT_ID_MAX_LENGTH,
 )
 from .faults import FIELDS_OF, FaultKind
-from .models import REPORT_TOTALS, DocumentStatus, DocumentType, PrinterState
+from .models import REPORT_TOTALS, REPORT_TYPES, DocumentStatus, DocumentType, PrinterState
 from .seed import DEMO
 from .settings import NOTIFIED_STATUSES, STATUS_WORD_PRESETS, CallbackEncoding
 
@@ -45,6 +45,32 @@ LIFEPAY_PATHS: Final = {
         "Prints the shift's totals and closes it. A sibling page of create-x-report; its ext_id, "
         "callback_url and callback_data parts were unreadable and are taken as on that page.",
     ),
+    "/cloud-print/create-receipt": (
+        DocumentType.RECEIPT,
+        "Print a fiscal receipt (FFD 1.05)",
+        "A sale, a refund, a purchase or its refund: positions, taxes and payment. Documented "
+        "(its beginning); the fields after it as public clients send them. Printed in the open "
+        "shift and counted in its totals; on a closed shift, an error callback.",
+    ),
+    "/cloud-print/cash-in": (
+        DocumentType.CASH_IN,
+        "Put cash into the drawer",
+        "`amount` and `target_serial` required (documented). Counted in the shift's cash in.",
+    ),
+    "/cloud-print/cash-out": (
+        DocumentType.CASH_OUT,
+        "Take cash out of the drawer",
+        "`amount` and `target_serial` required (documented). More than the drawer holds: an "
+        "error callback (the mock's assumption).",
+    ),
+}
+REQUEST_OF: Final = {
+    DocumentType.X_REPORT: "XReportRequest",
+    DocumentType.OPEN_SHIFT: "ShiftRequest",
+    DocumentType.Z_REPORT: "ShiftRequest",
+    DocumentType.RECEIPT: "ReceiptRequest",
+    DocumentType.CASH_IN: "CashRequest",
+    DocumentType.CASH_OUT: "CashRequest",
 }
 
 
@@ -148,7 +174,114 @@ def _request_schemas() -> dict[str, Schema]:
         "cashier_name": "Иванова Мария",
         "cashier_inn": "500100732259",
     }
-    return {"XReportRequest": x_report, "ShiftRequest": shift}
+    receipt = copy.deepcopy(shift)
+    receipt["required"] = ["apikey", "login", "purchase"]
+    receipt["properties"] |= _receipt_fields()
+    receipt["example"] = x_report["example"] | {
+        "ext_id": "order-1042",
+        "type": "payment",
+        "purchase": {
+            "products": [
+                {"name": "Хлеб", "price": 45.5, "quantity": 2, "tax": "vat10"},
+                {"name": "Кофе", "price": "199.99", "quantity": 1.0, "tax": "vat20"},
+            ]
+        },
+        "card_amount": 100,
+        "cashier_name": "Иванова Мария",
+    }
+    cash = copy.deepcopy(x_report)
+    cash["required"] = ["apikey", "login", "amount", "target_serial"]
+    cash["properties"]["amount"] = MONEY | {"description": "Roubles (kopecks after the point)."}
+    cash["example"] = x_report["example"] | {"ext_id": "float-1", "amount": "5000.00"}
+    return {
+        "XReportRequest": x_report,
+        "ShiftRequest": shift,
+        "ReceiptRequest": receipt,
+        "CashRequest": cash,
+    }
+
+
+MONEY: Final[Schema] = {
+    "description": "Roubles: a number or a numeric string, at most 2 decimals, not negative.",
+    "oneOf": [
+        {"type": "number", "minimum": 0, "maximum": float(sales.MAX_RUBLES)},
+        {"type": "string", "pattern": r"^[0-9]{1,8}(\.[0-9]{1,2})?$"},
+    ],
+}
+
+
+def _optional_enum(values: list[str], description: str) -> Schema:
+    """An enum, or an empty string (the same as absent)."""
+    return {"type": "string", "enum": [*values, ""], "description": description}
+
+
+def _receipt_fields() -> dict[str, Schema]:
+    whole = {"oneOf": [INTEGER, {"type": "string", "pattern": "^[0-9]{1,3}$"}]}
+    product = {
+        "type": "object",
+        "required": ["name", "price"],
+        "properties": {
+            "name": {"type": "string", "minLength": 1, "maxLength": sales.PRODUCT_NAME_MAX_LENGTH},
+            "price": MONEY | {"description": "Per unit, in roubles."},
+            "quantity": {
+                "description": "At most 3 decimals, more than 0; 1 when absent.",
+                "oneOf": [
+                    {"type": "number", "exclusiveMinimum": 0},
+                    {"type": "string", "pattern": r"^[0-9]{1,5}(\.[0-9]{1,3})?$"},
+                ],
+            },
+            "tax": _optional_enum(
+                list(sales.VAT_RATES), "VAT; none when absent; vat18 is taken as 20% (since 2019)."
+            ),
+            "unit": {"type": "string", "maxLength": sales.UNIT_MAX_LENGTH},
+            "item_type": whole
+            | {"description": "Payment subject (FFD tag 1212), 1 to 33; 1 (goods) when absent."},
+            "type": whole
+            | {"description": "Payment method (FFD tag 1214), 1 to 7; 4 (full) when absent."},
+            "discount": {
+                "type": "object",
+                "required": ["type", "value"],
+                "properties": {
+                    "type": _enum(["percent", "amount"]),
+                    "value": MONEY,
+                },
+            },
+        },
+        "additionalProperties": True,
+    }
+    return {
+        "purchase": {
+            "type": "object",
+            "required": ["products"],
+            "properties": {
+                "products": {
+                    "type": "array",
+                    "items": product,
+                    "minItems": 1,
+                    "maxItems": sales.MAX_PRODUCTS,
+                }
+            },
+            "additionalProperties": True,
+        },
+        "type": _optional_enum(
+            [kind.value for kind in sales.ReceiptKind], "The operation; payment when absent."
+        ),
+        "mode": _optional_enum(
+            [mode.value for mode in sales.ReceiptMode],
+            "print (default), email (electronic only: needs customer_email or customer_phone) "
+            "or print_email.",
+        ),
+        "card_amount": {
+            "description": "The part paid by card, or `#`: the whole sum. The rest is cash.",
+            "oneOf": [*MONEY["oneOf"], {"const": sales.WHOLE_SUM}, {"const": ""}],
+        },
+        "prepayment_amount": MONEY | {"description": "An advance offset against the sum."},
+        "tax_system": _optional_enum(
+            [system.value for system in sales.TaxSystem], "osn when absent."
+        ),
+        "customer_email": {"type": "string", "maxLength": sales.CUSTOMER_EMAIL_MAX_LENGTH},
+        "customer_phone": {"type": "string", "pattern": "^(7[0-9]{10})?$"},
+    }
 
 
 def _answer_schemas() -> dict[str, Schema]:
@@ -232,6 +365,9 @@ def _model_schemas() -> dict[str, Schema]:
             "open": BOOLEAN,
             "opened_at": MOMENT,
             "closed_at": _nullable(MOMENT),
+            "receipts": INTEGER | {"description": "Receipts printed in the shift."},
+            "totals": _obj(dict.fromkeys(REPORT_TOTALS, INTEGER))
+            | {"description": "The running totals, in kopecks (counts as numbers)."},
         }
     )
     printer = _obj(
@@ -273,7 +409,7 @@ def _model_schemas() -> dict[str, Schema]:
     )
     report = _obj(
         {
-            "type": _enum(TYPES),
+            "type": _enum([kind.value for kind in DocumentType if kind in REPORT_TYPES]),
             "serial": STRING,
             "model": STRING,
             "company_name": STRING,
@@ -325,7 +461,79 @@ def _model_schemas() -> dict[str, Schema]:
                 "items": _obj({"at": MOMENT, "status": _enum(STATUSES), "message": STRING}),
             },
             "callbacks": {"type": "array", "items": _ref("CallbackAttempt")},
-            "report": _nullable(_ref("Report")),
+            "sale": _nullable({"oneOf": [_ref("Receipt"), _obj({"amount": INTEGER})]})
+            | {"description": "What a receipt or a cash movement asked for, in kopecks."},
+            "report": _nullable(
+                {"oneOf": [_ref("Report"), _ref("PrintedReceipt"), _ref("CashSlip")]}
+            )
+            | {"description": "What the printer printed, once it has."},
+        }
+    )
+    header = {
+        "serial": STRING,
+        "model": STRING,
+        "company_name": STRING,
+        "inn": STRING,
+        "address": STRING,
+    }
+    position = _obj(
+        {
+            "name": STRING,
+            "price": INTEGER,
+            "quantity": {"type": "string", "description": "Exact, as a decimal."},
+            "tax": _enum(list(sales.VAT_RATES)),
+            "item_type": INTEGER,
+            "payment_method": INTEGER,
+            "unit": _nullable(STRING),
+            "discount": INTEGER,
+            "total": INTEGER,
+            "vat": _nullable(INTEGER),
+        }
+    )
+    receipt = _obj(
+        {
+            "kind": _enum([kind.value for kind in sales.ReceiptKind]),
+            "mode": _enum([mode.value for mode in sales.ReceiptMode]),
+            "tax_system": _enum([system.value for system in sales.TaxSystem]),
+            "positions": {"type": "array", "items": position},
+            "total": INTEGER,
+            "card": INTEGER,
+            "cash": INTEGER,
+            "prepayment": INTEGER,
+            "vat": {
+                "type": "object",
+                "additionalProperties": INTEGER,
+                "description": "The VAT of each rate, from the rate's total.",
+            },
+            "customer_email": _nullable(STRING),
+            "customer_phone": _nullable(STRING),
+        }
+    ) | {"description": "A receipt; every sum in kopecks."}
+    printed_receipt = _obj(
+        {
+            "type": {"const": DocumentType.RECEIPT.value},
+            **header,
+            "shift_number": INTEGER,
+            "number_in_shift": INTEGER,
+            "fiscal_document_number": INTEGER,
+            "fn_number": STRING,
+            "registration_number": STRING,
+            "fiscal_sign": STRING,
+            "printed_at": MOMENT,
+            "ofd_url": {"type": "string", "format": "uri"},
+            "cashier_name": _nullable(STRING),
+            "receipt": _ref("Receipt"),
+        }
+    )
+    cash_slip = _obj(
+        {
+            "type": _enum([DocumentType.CASH_IN.value, DocumentType.CASH_OUT.value]),
+            **header,
+            "shift_number": INTEGER,
+            "amount": INTEGER,
+            "cash_in_drawer": INTEGER,
+            "printed_at": MOMENT,
+            "cashier_name": _nullable(STRING),
         }
     )
     notification = _obj(
@@ -343,7 +551,27 @@ def _model_schemas() -> dict[str, Schema]:
             "created_at": MOMENT,
             "updated_at": MOMENT,
             "callback_data": ANY_JSON,
-        }
+            "ofd_url": {"type": "string", "format": "uri"}
+            | {"description": "A printed receipt's page at the fiscal data operator."},
+            "fn_number": STRING | {"description": "A printed receipt's fiscal drive."},
+            "fiscal_document_number": INTEGER | {"description": "A printed receipt's ФД."},
+            "fiscal_sign": STRING | {"description": "A printed receipt's ФП."},
+            "shift_number": INTEGER | {"description": "A printed receipt's shift."},
+            "receipt_number": INTEGER | {"description": "A printed receipt's number in it."},
+            "error_code": INTEGER
+            | {"description": "A receipt or a cash movement that failed (status error)."},
+        },
+        required=[
+            "uuid",
+            "ext_id",
+            "type",
+            "status",
+            "message",
+            "target_serial",
+            "created_at",
+            "updated_at",
+            "callback_data",
+        ],
     )
     journal_entry = _obj(
         {
@@ -375,6 +603,9 @@ def _model_schemas() -> dict[str, Schema]:
         ),
         "Account": account,
         "Report": report,
+        "Receipt": receipt,
+        "PrintedReceipt": printed_receipt,
+        "CashSlip": cash_slip,
         "CallbackAttempt": attempt,
         "Document": document,
         "Notification": notification,
@@ -516,6 +747,11 @@ def _settings_schemas() -> dict[str, Schema]:
             "pattern": bounds.USER_AGENT_PATTERN,
             "description": "The User-Agent header of callbacks (LifePay's sender: GuzzleHttp/7).",
         },
+        "background_sales": BOOLEAN
+        | {
+            "description": "X- and Z-reports first ring up random sales made at the till "
+            "(off: the totals are exactly the shift's receipts and cash movements)."
+        },
         "max_documents": bounds.MAX_DOCUMENTS.schema(
             description="Documents kept (the oldest finished ones are forgotten; 0 keeps all)."
         ),
@@ -647,7 +883,7 @@ def _lifepay_request(name: str) -> Schema:
 
 def _lifepay_operation(path: str) -> Schema:
     kind, summary, description = LIFEPAY_PATHS[path]
-    request = "XReportRequest" if kind is DocumentType.X_REPORT else "ShiftRequest"
+    request = REQUEST_OF[kind]
     uuid = "$response.body#/data/uuid"
     return {
         "post": {

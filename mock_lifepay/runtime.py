@@ -194,7 +194,7 @@ class MockLifePay:
         self._notify()
 
     def _print(self, document: Document) -> None:
-        if self.backend.process(document):
+        if self.backend.process(document, background_sales=self.settings.background_sales):
             self._status_changed(document)
 
     def _status_changed(self, document: Document) -> None:

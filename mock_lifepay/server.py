@@ -34,6 +34,9 @@ ENDPOINTS: Final[dict[str, DocumentType]] = {
     ENDPOINT: DocumentType.X_REPORT,
     "/cloud-print/create-session": DocumentType.OPEN_SHIFT,
     "/cloud-print/create-z-report": DocumentType.Z_REPORT,
+    "/cloud-print/create-receipt": DocumentType.RECEIPT,
+    "/cloud-print/cash-in": DocumentType.CASH_IN,
+    "/cloud-print/cash-out": DocumentType.CASH_OUT,
 }
 # Bodies beyond this are refused by aiohttp itself with HTTP 413, as a front proxy would.
 MAX_BODY_BYTES: Final = 1024 * 1024

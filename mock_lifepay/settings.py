@@ -78,6 +78,12 @@ def parse_user_agent(raw: Any) -> str:
     return raw
 
 
+def _flag(value: Any, name: str) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError(f"{name} must be true or false")
+    return value
+
+
 @dataclass(slots=True)
 class Settings:
     processing_delay: float = 2.0
@@ -91,6 +97,9 @@ class Settings:
     """Seconds to wait for the receiver's answer before a try counts as failed."""
     callback_user_agent: str = LIFEPAY_USER_AGENT
     """The User-Agent header of every callback."""
+    background_sales: bool = False
+    """X- and Z-reports first ring up random sales made at the till (not through the cloud);
+    off by default, so a shift's totals are exactly its receipts' and cash movements'."""
     max_documents: int = 10_000
     """History kept: past this, the oldest finished documents are forgotten, a sixteenth of it at
     a time (0: keep all)."""
@@ -125,6 +134,7 @@ class Settings:
             changes["max_documents"] = bounds.MAX_DOCUMENTS.check_int(
                 raw["max_documents"], "max_documents"
             )
+        changes |= {name: _flag(raw[name], name) for name in ("background_sales",) if name in raw}
         if "callback_encoding" in raw:
             try:
                 changes["callback_encoding"] = CallbackEncoding(raw["callback_encoding"])

@@ -5,8 +5,25 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from .models import CallbackAttempt, Document, Printer, Report, Shift, iso_moment, json_text
+from . import messages as msg
+from .models import (
+    CallbackAttempt,
+    CashSlip,
+    Document,
+    DocumentStatus,
+    DocumentType,
+    Printed,
+    PrintedReceipt,
+    Printer,
+    Report,
+    Shift,
+    iso_moment,
+    json_text,
+)
+from .sales import Receipt
 from .seed import World
+
+SALE_TYPES = frozenset({DocumentType.RECEIPT, DocumentType.CASH_IN, DocumentType.CASH_OUT})
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -19,6 +36,8 @@ def shift_view(shift: Shift) -> dict[str, Any]:
         "open": shift.is_open,
         "opened_at": shift.opened_at.isoformat(),
         "closed_at": _iso(shift.closed_at),
+        "receipts": shift.receipts,
+        "totals": shift.totals(),
     }
 
 
@@ -68,6 +87,64 @@ def accounts_view(world: World) -> list[dict[str, Any]]:
             }
         )
     return result
+
+
+def printed_view(printed: Printed) -> dict[str, Any]:
+    """What a processed document printed: a report, a receipt or a cash slip."""
+    if isinstance(printed, PrintedReceipt):
+        return receipt_view(printed)
+    if isinstance(printed, CashSlip):
+        return cash_slip_view(printed)
+    return report_view(printed)
+
+
+def _header_view(printed: Printed) -> dict[str, Any]:
+    header = printed.header
+    return {
+        "serial": header.serial,
+        "model": header.model,
+        "company_name": header.company_name,
+        "inn": header.inn,
+        "address": header.address,
+    }
+
+
+def receipt_view(printed: PrintedReceipt) -> dict[str, Any]:
+    return {
+        "type": printed.type.value,
+        **_header_view(printed),
+        "shift_number": printed.shift_number,
+        "number_in_shift": printed.number_in_shift,
+        "fiscal_document_number": printed.fiscal_document_number,
+        "fn_number": printed.fn_number,
+        "registration_number": printed.registration_number,
+        "fiscal_sign": printed.fiscal_sign,
+        "printed_at": printed.printed_at.isoformat(),
+        "ofd_url": printed.ofd_url,
+        "cashier_name": printed.cashier_name,
+        "receipt": printed.receipt.as_dict(),
+    }
+
+
+def cash_slip_view(slip: CashSlip) -> dict[str, Any]:
+    return {
+        "type": slip.type.value,
+        **_header_view(slip),
+        "shift_number": slip.shift_number,
+        "amount": slip.amount,
+        "cash_in_drawer": slip.cash_in_drawer,
+        "printed_at": slip.printed_at.isoformat(),
+        "cashier_name": slip.cashier_name,
+    }
+
+
+def sale_view(sale: Receipt | int | None) -> Any:
+    """What a receipt or a cash movement asked for (money in kopecks), ``None`` otherwise."""
+    if sale is None:
+        return None
+    if isinstance(sale, int):
+        return {"amount": sale}
+    return sale.as_dict()
 
 
 def report_view(report: Report) -> dict[str, Any]:
@@ -124,7 +201,8 @@ def document_view(document: Document) -> dict[str, Any]:
             for at, status, message in document.history
         ],
         "callbacks": [attempt_view(attempt) for attempt in document.callbacks],
-        "report": report_view(document.report) if document.report else None,
+        "sale": sale_view(document.sale),
+        "report": printed_view(document.report) if document.report else None,
     }
 
 
@@ -143,6 +221,26 @@ def notification_view(document: Document, status_word: str | None = None) -> dic
         "created_at": document.created_at.isoformat(),
         "updated_at": document.updated_at.isoformat(),
         "callback_data": document.callback_data,
+    } | sale_notification(document)
+
+
+def sale_notification(document: Document) -> dict[str, Any]:
+    """What a receipt's or a cash movement's callback adds: ``ofd_url`` and the fiscal data of
+    a printed receipt, ``error_code`` of a failed one (empty for the reports)."""
+    if document.type not in SALE_TYPES:
+        return {}
+    if document.status is DocumentStatus.ERROR:
+        return {"error_code": msg.ERROR_CODES.get(document.message, msg.PRINTER_ERROR_CODE)}
+    printed = document.report
+    if not isinstance(printed, PrintedReceipt) or document.status is not DocumentStatus.PROCESSED:
+        return {}
+    return {
+        "ofd_url": printed.ofd_url,
+        "fn_number": printed.fn_number,
+        "fiscal_document_number": printed.fiscal_document_number,
+        "fiscal_sign": printed.fiscal_sign,
+        "shift_number": printed.shift_number,
+        "receipt_number": printed.number_in_shift,
     }
 
 
@@ -159,8 +257,16 @@ def notification_json(document: Document, status_word: str | None = None) -> str
         f'"message": {_text(message)}, "target_serial": {_text(document.printer_serial)}, '
         f'"created_at": "{iso_moment(document.created_timestamp)}", '
         f'"updated_at": "{iso_moment(at)}", '
-        f'"callback_data": {document.callback_data_json}}}'
+        f'"callback_data": {document.callback_data_json}'
+        f"{_sale_fields(document)}}}"
     )
+
+
+def _sale_fields(document: Document) -> str:
+    if document.type not in SALE_TYPES:
+        return ""
+    added = sale_notification(document)
+    return "".join(f", {json_text(name)}: {json_text(value)}" for name, value in added.items())
 
 
 _TEXTS: dict[str | None, str] = {None: "null"}

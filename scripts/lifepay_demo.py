@@ -231,6 +231,7 @@ async def start_mock(port: int, processing_delay: float) -> tuple[asyncio.subpro
         str(port),
         "--processing-delay",
         str(processing_delay),
+        "--background-sales",  # the demo's X- and Z-reports show a day's trade
         cwd=REPO,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.STDOUT,

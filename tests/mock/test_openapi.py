@@ -13,6 +13,7 @@ import pytest
 from openapi_spec_validator import validate
 
 from mock_lifepay import MockLifePay, create_app
+from mock_lifepay.models import REPORT_TOTALS
 from mock_lifepay.openapi import build_spec
 from mock_lifepay.server import LIFEPAY_CONTENT_TYPE
 from tests.spec_check import answer_problems, schema_errors, spec
@@ -85,6 +86,8 @@ GOOD_PRINTER: dict[str, Any] = {
         "open": True,
         "opened_at": "2026-01-05T09:30:00+00:00",
         "closed_at": None,
+        "receipts": 0,
+        "totals": dict.fromkeys(REPORT_TOTALS, 0),
     },
 }
 

@@ -64,7 +64,7 @@ async def test_the_journal_filtered_and_counted(
     ("query", "message"),
     [
         ("?colour=red", "unknown filters ['colour']"),
-        ("?type=receipt", "type must be one of"),
+        ("?type=invoice", "type must be one of"),
         ("?since=yesterday", "since must be an ISO 8601 date and time"),
     ],
 )
