@@ -1,15 +1,8 @@
 """Receipts, cash in and cash out over real HTTP against the real mock: the exact wire body.
 
-The mock on ``main`` does not serve the sale endpoints yet (branch ``mocksale`` adds them): it
-answers them as aiohttp answers any path it has no route for, HTTP 404 ``text/plain`` "404: Not
-Found", and its journal records only the paths it serves. So the body is read by a recording
-middleware in front of the mock (``serve_mock(middlewares=...)``, made for this), whatever the
-path; and :func:`answered` expects the 404 until the mock serves the path.
-
-TIGHTEN once ``mocksale`` is merged: :func:`answered` then takes its first branch by itself (the
-paths are in ``ENDPOINTS``) and checks the uuid and the journal's copy of the body; what the mock
-made of the receipt (its positions, sums, payment parts) should then be asserted too, and the
-404 branch deleted.
+A recording middleware in front of the mock (``serve_mock(middlewares=...)``) keeps the bytes
+as they went on the wire; the mock's journal must hold the same, and the mock must read the same
+money from them (a sale's sums in kopecks).
 """
 
 from __future__ import annotations
@@ -27,9 +20,7 @@ from aiohttp.typedefs import Handler
 from custom_components.lifepay.api import (
     WHOLE_SUM,
     LifePayClient,
-    LifePayHttpStatusError,
     LifePayInputError,
-    LifePayTransportError,
     PaymentMethod,
     PaymentSubject,
     Position,
@@ -101,22 +92,14 @@ def read(body: str) -> Any:
 
 async def answered(
     lifepay_mock: MockHandle, wire: Wire, path: str, send: Callable[[], Awaitable[PrintResult]]
-) -> PrintResult | None:
-    """Send, and check the answer the mock gives for ``path`` today. TIGHTEN after mocksale."""
-    if path in ENDPOINTS:
-        result = await send()
-        assert result.uuid
-        (entry,) = lifepay_mock.mock.journal.entries()
-        assert (entry.path, entry.body) == (path, wire.requests[-1][2].decode())
-        return result
-    # Not served yet: aiohttp's 404, which the client takes for a transport failure (to be
-    # repeated with the same ext_id), and nothing reaches the journal.
-    with pytest.raises(LifePayHttpStatusError) as caught:
-        await send()
-    assert caught.value.http_status == 404
-    assert isinstance(caught.value, LifePayTransportError)
-    assert lifepay_mock.mock.journal.entries() == []
-    return None
+) -> PrintResult:
+    """Send; the mock serves ``path``, and its journal holds exactly what went on the wire."""
+    assert path in ENDPOINTS
+    result = await send()
+    assert bool(result.uuid) is not result.test  # test mode makes no document
+    (entry,) = lifepay_mock.mock.journal.entries()
+    assert (entry.path, entry.body) == (path, wire.requests[-1][2].decode())
+    return result
 
 
 COFFEE = Position(
@@ -164,7 +147,11 @@ async def test_a_sale_paid_by_card_and_cash(
             callback_data={"token": "t0k"},
         )
 
-    await answered(lifepay_mock, wire, RECEIPT, send)
+    result = await answered(lifepay_mock, wire, RECEIPT, send)
+    # The mock read the same money from the wire: kopecks, to the kopeck.
+    document = lifepay_mock.mock.backend.documents[result.uuid or ""]
+    assert document.sale is not None
+    assert (document.sale.total, document.sale.card, document.sale.cash) == (29145, 20000, 9145)
     demo = lifepay_mock.demo
     # The whole body, byte for byte: key order, separators, raw Cyrillic, numbers' digits.
     assert wire.only(RECEIPT) == (
