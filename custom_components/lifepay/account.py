@@ -17,6 +17,7 @@ import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 from homeassistant.config_entries import ConfigEntry, ConfigSubentry
@@ -38,7 +39,9 @@ from .api import (
     LifePayClient,
     LifePayCloudPrintDisabledError,
     LifePayError,
+    LifePayInputError,
     LifePayTransportError,
+    PrintResult,
     RetrySchedule,
 )
 from .api.validation import check_ext_id, check_serial
@@ -49,13 +52,16 @@ from .jobs import (
     FINAL_STATUSES,
     SENDING_STATUSES,
     Change,
+    JobKind,
     JobStatus,
     Ledger,
     PrintJob,
     Submission,
     net_steps,
     outcome_of,
+    status_key,
 )
+from .sales import SaleKind, receipt_from_dict, sale_total
 from .storage import JobFile, StorageError
 
 # A document that reached LifePay: whatever was wrong with reaching it is over.
@@ -197,14 +203,18 @@ class LifePayAccount:
     async def async_send(
         self,
         printer: Printer,
-        kind: DocumentKind = DocumentKind.X_REPORT,
+        kind: JobKind = DocumentKind.X_REPORT,
         *,
         test: bool = False,
         ext_id: str | None = None,
         user_data: JsonValue = None,
         cashier: Cashier | None = None,
+        sale: dict[str, Any] | None = None,
     ) -> Sent:
         """Ask LifePay for a document; a test request only checks and records no job.
+
+        A sale document (``kind`` a :class:`~.sales.SaleKind`) carries ``sale``: the receipt
+        as :func:`~.sales.receipt_as_dict` gives it, or ``{"amount": "500.00"}`` for cash.
 
         A job that meets a transport failure is retried in the background and raises nothing.
         Final answers raise a translated ``HomeAssistantError`` (``ServiceValidationError`` for
@@ -216,8 +226,13 @@ class LifePayAccount:
             if printer.serial is not None:
                 check_serial(printer.serial)
             if test:
-                await self.client.create_document(
-                    kind, target_serial=printer.serial, ext_id=ext_id, test=True, cashier=cashier
+                await self._request(
+                    kind,
+                    sale,
+                    target_serial=printer.serial,
+                    ext_id=ext_id,
+                    test=True,
+                    cashier=cashier,
                 )
                 self._clear_issues(printer)
                 return Sent(job=None, test=True)
@@ -239,6 +254,7 @@ class LifePayAccount:
             ext_id=ext_id,
             user_data=user_data,
             callbacks_arrive=self.callbacks_arrive,
+            sale=sale,
         )
         try:
             await self._async_commit(submitted.changes)  # on disk before anything is sent
@@ -324,8 +340,9 @@ class LifePayAccount:
             if not send:
                 return None
             try:
-                result = await self.client.create_document(
+                result = await self._request(
                     job.kind,
+                    job.sale,
                     target_serial=job.target_serial,
                     ext_id=job.ext_id,
                     callback_url=self.callback_url,
@@ -361,6 +378,39 @@ class LifePayAccount:
             if job.status in SENDING_STATUSES and job.ext_id not in self._retry_timers:
                 self._arm_retry(job, dt_util.utcnow() + self.ledger.schedule.delay_after(1))
         return None
+
+    async def _request(
+        self,
+        kind: JobKind,
+        sale: dict[str, Any] | None,
+        *,
+        target_serial: str | None,
+        ext_id: str | None,
+        cashier: Cashier | None,
+        test: bool = False,
+        callback_url: str | None = None,
+        callback_data: JsonValue = None,
+    ) -> PrintResult:
+        """The one request of a job's kind, through the client."""
+        options: dict[str, Any] = {
+            "ext_id": ext_id,
+            "test": test,
+            "callback_url": callback_url,
+            "callback_data": callback_data,
+        }
+        if isinstance(kind, DocumentKind):
+            return await self.client.create_document(
+                kind, target_serial=target_serial, cashier=cashier, **options
+            )
+        if sale is None:
+            raise LifePayInputError(f"A {kind.value} without its data", field="sale")
+        if kind is SaleKind.RECEIPT:
+            receipt = receipt_from_dict(sale)
+            return await self.client.create_receipt(receipt, target_serial=target_serial, **options)
+        if target_serial is None:
+            raise LifePayInputError("LifePay requires the printer's serial", field="target_serial")
+        send = self.client.cash_in if kind is SaleKind.CASH_IN else self.client.cash_out
+        return await send(Decimal(sale["amount"]), target_serial=target_serial, **options)
 
     def _note_unreachable(self, error: LifePayError) -> None:
         """Said once when LifePay stops answering, not at every retry."""
@@ -498,7 +548,7 @@ class LifePayAccount:
             "device_id": self.device_id(job.printer_id),
             # The printer's sensor for this kind of document: the logbook links to it.
             "entity_id": er.async_get(self.hass).async_get_entity_id(
-                "sensor", DOMAIN, f"{job.printer_id}_{job.kind.value}_status"
+                "sensor", DOMAIN, f"{job.printer_id}_{status_key(job.kind)}_status"
             ),
             "printer": printer.name if printer else None,
             "serial": job.target_serial,
@@ -516,6 +566,8 @@ class LifePayAccount:
             "lifepay_message": job.message,
             "lifepay_status": job.lifepay_status,
             "callback_data": job.user_data,
+            "ofd_url": job.ofd_url,
+            "total": sale_total(job.sale),
         }
 
     def warn_unknown_status(self, word: str | None) -> None:
@@ -535,13 +587,13 @@ class LifePayAccount:
 
     # --- reading, for entities, diagnostics and repairs -------------------------------------
 
-    def latest(self, printer_id: str, kind: DocumentKind) -> PrintJob | None:
+    def latest(self, printer_id: str, kind: JobKind) -> PrintJob | None:
         return self.ledger.latest(printer_id, kind)
 
     def latest_of_any_kind(self, printer_id: str) -> PrintJob | None:
         return self.ledger.latest_of_any_kind(printer_id)
 
-    def last_success(self, printer_id: str, kind: DocumentKind) -> datetime | None:
+    def last_success(self, printer_id: str, kind: JobKind) -> datetime | None:
         return self.ledger.last_success(printer_id, kind)
 
     def shift_seen(self, printer_id: str) -> tuple[datetime, bool] | None:

@@ -1,4 +1,5 @@
-"""Device triggers: "X-report printed", "X-report failed", the same for the shift.
+"""Device triggers: "X-report printed", "X-report failed", the same for the shift and for
+receipts.
 
 Each is the ``lifepay_document`` event of one printer's device, one kind of document and one
 outcome; a trigger's ``trigger.event.data`` carries the whole event (printer, status, problem,
@@ -20,15 +21,18 @@ from homeassistant.helpers.typing import ConfigType
 
 from .api import DocumentKind
 from .const import DOMAIN, EVENT_DOCUMENT
-from .jobs import Outcome
+from .jobs import JobKind, Outcome
+from .sales import SaleKind
 
-TRIGGER_TYPES: dict[str, tuple[DocumentKind, Outcome]] = {
+TRIGGER_TYPES: dict[str, tuple[JobKind, Outcome]] = {
     "x_report_printed": (DocumentKind.X_REPORT, Outcome.SUCCEEDED),
     "x_report_failed": (DocumentKind.X_REPORT, Outcome.FAILED),
     "shift_opened": (DocumentKind.OPEN_SHIFT, Outcome.SUCCEEDED),
     "shift_open_failed": (DocumentKind.OPEN_SHIFT, Outcome.FAILED),
     "z_report_printed": (DocumentKind.Z_REPORT, Outcome.SUCCEEDED),
     "z_report_failed": (DocumentKind.Z_REPORT, Outcome.FAILED),
+    "receipt_printed": (SaleKind.RECEIPT, Outcome.SUCCEEDED),
+    "receipt_failed": (SaleKind.RECEIPT, Outcome.FAILED),
 }
 
 TRIGGER_SCHEMA = DEVICE_TRIGGER_BASE_SCHEMA.extend({vol.Required(CONF_TYPE): vol.In(TRIGGER_TYPES)})

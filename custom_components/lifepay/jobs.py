@@ -1,6 +1,7 @@
 """Print jobs and the rules of their life: plain Python, no Home Assistant.
 
-A job is one X-report, shift opening or Z-report. The :class:`Ledger` holds an account's jobs
+A job is one X-report, shift opening or Z-report, or one sale document: a receipt, cash in,
+cash out (:class:`~.sales.SaleKind`). The :class:`Ledger` holds an account's jobs
 and decides every step of their life: what a press makes, whether a job may still be sent,
 what LifePay's answers and callbacks do to it. It never sends, saves, arms a timer or tells
 anyone: each step returns the :class:`Change` it made, and its owner (the account) does the
@@ -36,6 +37,26 @@ from .api import (
     lifepay_words,
     new_ext_id,
 )
+from .sales import CASH_KINDS, SaleKind, sale_total
+
+JobKind = DocumentKind | SaleKind
+"""What a job is: a document of the fiscal day or a sale document."""
+JOB_KINDS: tuple[JobKind, ...] = (*DocumentKind, *SaleKind)
+
+
+def job_kind(value: Any) -> JobKind:
+    """A stored kind; raises ``ValueError`` for one this version does not know."""
+    try:
+        return DocumentKind(value)
+    except ValueError:
+        return SaleKind(value)
+
+
+def status_key(kind: JobKind) -> str:
+    """The status sensor a kind of job shows on (its key without ``_status``): one for each
+    document of the day, ``receipt``, and ``cash`` for cash in and out alike."""
+    return "cash" if kind in CASH_KINDS else kind.value
+
 
 # How many finished jobs an account remembers for callbacks that come late.
 FINISHED_JOBS_KEPT = 200
@@ -226,6 +247,12 @@ def _problem(value: Any) -> Problem | None:
         return None  # none, or one a newer version wrote
 
 
+def _sale(value: Any) -> dict[str, Any] | None:
+    if value is None or isinstance(value, dict):
+        return value
+    raise ValueError("a sale is a mapping")
+
+
 def _minutes(window: timedelta) -> str:
     return f"{window.total_seconds() / 60:g}"
 
@@ -244,7 +271,7 @@ class PrintJob:
     token: str
     requested_at: datetime
     updated_at: datetime
-    kind: DocumentKind = DocumentKind.X_REPORT
+    kind: JobKind = DocumentKind.X_REPORT
     status: JobStatus = JobStatus.PENDING
     target_serial: str | None = None
     """The printer it was requested for (None: any active printer), kept for retries."""
@@ -263,6 +290,11 @@ class PrintJob:
     """When LifePay's callback is due at the latest; past it the job is unconfirmed."""
     lifepay_status: str | None = None
     """The status word of LifePay's latest callback, exactly as sent."""
+    sale: dict[str, Any] | None = None
+    """What a sale job sends, kept for retries: the receipt (:func:`~.sales.receipt_as_dict`)
+    or ``{"amount": "500.00"}`` for cash."""
+    ofd_url: str | None = None
+    """A receipt's page at the fiscal data operator, once LifePay's callback brings it."""
 
     @property
     def final(self) -> bool:
@@ -284,6 +316,8 @@ class PrintJob:
             "next_attempt_at": _iso(self.next_attempt_at),
             "confirm_by": _iso(self.confirm_by),
             "lifepay_status": self.lifepay_status,
+            "ofd_url": self.ofd_url,
+            "total": sale_total(self.sale),
             "requested_at": self.requested_at.isoformat(),
             "updated_at": self.updated_at.isoformat(),
         }
@@ -311,6 +345,8 @@ class PrintJob:
             "next_attempt_at": _iso(self.next_attempt_at),
             "confirm_by": _iso(self.confirm_by),
             "lifepay_status": self.lifepay_status,
+            **({"sale": self.sale} if self.sale is not None else {}),
+            **({"ofd_url": self.ofd_url} if self.ofd_url is not None else {}),
         }
 
     @classmethod
@@ -329,7 +365,7 @@ class PrintJob:
             token=data["token"],
             requested_at=requested_at,
             updated_at=parse_moment(data.get("updated_at")) or requested_at,
-            kind=DocumentKind(data.get("kind", DocumentKind.X_REPORT)),
+            kind=job_kind(data.get("kind", DocumentKind.X_REPORT)),
             status=status,
             target_serial=data.get("target_serial"),
             cashier=Cashier(cashier.get("name"), cashier.get("inn"))
@@ -345,6 +381,8 @@ class PrintJob:
             next_attempt_at=parse_moment(data.get("next_attempt_at")),
             confirm_by=parse_moment(data.get("confirm_by")),
             lifepay_status=data.get("lifepay_status"),
+            sale=_sale(data.get("sale")),
+            ofd_url=data.get("ofd_url"),
         )
 
 
@@ -419,8 +457,8 @@ class Ledger:
         """Saved jobs this version cannot run (written by a newer one): kept as they were."""
         self._by_uuid: dict[str, PrintJob] = {}
         self._by_token: dict[str, PrintJob] = {}
-        self._latest: dict[tuple[str, DocumentKind], PrintJob] = {}
-        self._last_success: dict[tuple[str, DocumentKind], datetime] = {}
+        self._latest: dict[tuple[str, JobKind], PrintJob] = {}
+        self._last_success: dict[tuple[str, JobKind], datetime] = {}
         self._shift_seen: dict[str, tuple[datetime, int, bool]] = {}
 
     # --- persistence ------------------------------------------------------------------------
@@ -495,7 +533,7 @@ class Ledger:
     def submit(
         self,
         printer_id: str,
-        kind: DocumentKind,
+        kind: JobKind,
         now: datetime,
         *,
         target_serial: str | None = None,
@@ -503,6 +541,7 @@ class Ledger:
         ext_id: str | None = None,
         user_data: JsonValue = None,
         callbacks_arrive: bool = True,
+        sale: dict[str, Any] | None = None,
     ) -> Submitted:
         """What a press or an action call makes.
 
@@ -515,6 +554,10 @@ class Ledger:
           arrive (``callbacks_arrive`` false: LifePay's cloud cannot reach Home Assistant), when
           waiting for one would block the printer's documents until the confirmation window ends.
         - Otherwise a new job; a last one found past its window ends as failed first.
+
+        The two rules without an ext_id are for the day's documents only. Every sale is a
+        document of its own: two receipts asked for are two receipts, even while the first is
+        still under way, unless the caller names the same ext_id.
         """
         if ext_id is not None and (known := self._jobs.get(ext_id)) is not None:
             changes: list[Change] = []
@@ -524,7 +567,11 @@ class Ledger:
                 changes = self.restart(known, now)
             return Submitted(known, Submission.REPEAT, changes)
         changes = []
-        if ext_id is None and (waiting := self.latest(printer_id, kind)) is not None:
+        if (
+            ext_id is None
+            and isinstance(kind, DocumentKind)
+            and (waiting := self.latest(printer_id, kind)) is not None
+        ):
             if waiting.status in SENDING_STATUSES and now <= self.send_by(waiting):
                 return Submitted(waiting, Submission.RESENT, [])
             if (
@@ -544,6 +591,7 @@ class Ledger:
             target_serial=target_serial,
             cashier=cashier,
             user_data=user_data,
+            sale=sale,
         )
         self._add(job)
         self._prune()
@@ -703,6 +751,8 @@ class Ledger:
             job.uuid = notification.uuid
             self._by_uuid[notification.uuid] = job
         job.lifepay_status = notification.status_word
+        if notification.ofd_url:
+            job.ofd_url = notification.ofd_url
         if notification.status is None:
             if job.status in AWAITING_CALLBACK_STATUSES:
                 job.confirm_by = now + self.confirm_within
@@ -728,18 +778,16 @@ class Ledger:
     def get(self, ext_id: str) -> PrintJob | None:
         return self._jobs.get(ext_id)
 
-    def latest(
-        self, printer_id: str, kind: DocumentKind = DocumentKind.X_REPORT
-    ) -> PrintJob | None:
+    def latest(self, printer_id: str, kind: JobKind = DocumentKind.X_REPORT) -> PrintJob | None:
         return self._latest.get((printer_id, kind))
 
     def latest_of_any_kind(self, printer_id: str) -> PrintJob | None:
         """The printer's job that changed last, whatever its kind."""
-        jobs = [job for kind in DocumentKind if (job := self.latest(printer_id, kind))]
+        jobs = [job for kind in JOB_KINDS if (job := self.latest(printer_id, kind))]
         return max(jobs, key=lambda job: job.updated_at, default=None)
 
     def last_success(
-        self, printer_id: str, kind: DocumentKind = DocumentKind.X_REPORT
+        self, printer_id: str, kind: JobKind = DocumentKind.X_REPORT
     ) -> datetime | None:
         return self._last_success.get((printer_id, kind))
 
@@ -815,7 +863,7 @@ class Ledger:
         if (is_open := _shift_shown_by(job)) is not None:
             # In a day's order for the same moment: an X-report, the Z-report closing the
             # shift, the opening of the next.
-            seen = (job.updated_at, _DAY_ORDER[job.kind], is_open)
+            seen = (job.updated_at, _DAY_ORDER.get(job.kind, 0), is_open)
             if (known_seen := self._shift_seen.get(job.printer_id)) is None or known_seen < seen:
                 self._shift_seen[job.printer_id] = seen
 
@@ -831,12 +879,19 @@ class Ledger:
             self._by_uuid.pop(job.uuid, None)
 
 
-_DAY_ORDER = {DocumentKind.X_REPORT: 0, DocumentKind.Z_REPORT: 1, DocumentKind.OPEN_SHIFT: 2}
+_DAY_ORDER: dict[JobKind, int] = {
+    DocumentKind.X_REPORT: 0,
+    DocumentKind.Z_REPORT: 1,
+    DocumentKind.OPEN_SHIFT: 2,
+}
 _SHIFT_OPEN_PROBLEMS = frozenset({Problem.SHIFT_ALREADY_OPEN, Problem.SHIFT_TOO_LONG})
 
 
 def _shift_shown_by(job: PrintJob) -> bool | None:
-    """Whether ``job`` shows the shift open (True), closed (False), or says nothing of it."""
+    """Whether ``job`` shows the shift open (True), closed (False), or says nothing of it.
+
+    Anything but a Z-report printed says the shift is open: a receipt or cash movement cannot
+    print on a closed shift."""
     if job.status is JobStatus.PROCESSED:
         return job.kind is not DocumentKind.Z_REPORT
     if job.problem is Problem.SHIFT_NOT_OPEN:

@@ -8,9 +8,8 @@ from typing import Any
 from homeassistant.core import Event, HomeAssistant, callback
 
 from . import texts
-from .api import DocumentKind
 from .const import DOMAIN, EVENT_DOCUMENT
-from .jobs import JobStatus
+from .jobs import JobStatus, job_kind
 
 
 @callback
@@ -24,7 +23,7 @@ def async_describe_events(
     def describe(event: Event[Mapping[str, Any]]) -> dict[str, str]:
         """e.g. "Till 1: X-report — Not printed: The shift is not open: …" (in HA's language)."""
         data = event.data
-        kind = DocumentKind(data["kind"])
+        kind = job_kind(data["kind"])
         document = texts.document(hass, kind)
         message = f"{document} — {texts.status(hass, kind, JobStatus(data['status']))}"
         if data.get("outcome") == "failed" and data.get("message"):

@@ -1,5 +1,6 @@
-"""Per printer: what each document of the fiscal day did, the shift as the documents sent from
-Home Assistant show it, when reports last printed, and the last message in words."""
+"""Per printer: what each document of the fiscal day did, the last receipt and the last cash
+movement, the shift as the documents sent from Home Assistant show it, when reports last
+printed, and the last message in words."""
 
 from __future__ import annotations
 
@@ -20,7 +21,8 @@ from . import LifePayConfigEntry, texts
 from .account import LifePayAccount, Printer
 from .api import DocumentKind
 from .entity import LifePayPrinterEntity
-from .jobs import JobStatus, PrintJob
+from .jobs import JobKind, JobStatus, PrintJob
+from .sales import SaleKind
 
 PARALLEL_UPDATES = 0
 
@@ -45,6 +47,29 @@ STATUSES = tuple(
         kind=kind,
     )
     for kind in DocumentKind
+)
+
+
+@dataclass(frozen=True, kw_only=True)
+class SaleSensorDescription(SensorEntityDescription):
+    kinds: tuple[JobKind, ...]
+
+
+SALE_STATUSES = (
+    SaleSensorDescription(
+        key="receipt_status",
+        translation_key="receipt_status",
+        device_class=SensorDeviceClass.ENUM,
+        options=[status.value for status in JobStatus],
+        kinds=(SaleKind.RECEIPT,),
+    ),
+    SaleSensorDescription(
+        key="cash_status",
+        translation_key="cash_status",
+        device_class=SensorDeviceClass.ENUM,
+        options=[status.value for status in JobStatus],
+        kinds=(SaleKind.CASH_IN, SaleKind.CASH_OUT),
+    ),
 )
 LAST_PRINTED = (
     DocumentSensorDescription(
@@ -76,6 +101,9 @@ _JOB_ATTRIBUTES = (  # what a status sensor shows of its job, each only when it 
     "problem",
     "lifepay_message",
     "lifepay_status",
+    "document",
+    "total",
+    "ofd_url",
     "attempts",
     "next_attempt_at",
     "confirm_by",
@@ -98,6 +126,7 @@ async def async_setup_entry(
     for printer in account.printers.values():
         sensors: list[_JobSensor] = [
             *(StatusSensor(account, printer, description) for description in STATUSES),
+            *(SaleStatusSensor(account, printer, description) for description in SALE_STATUSES),
             *(LastPrintedSensor(account, printer, description) for description in LAST_PRINTED),
             ShiftSensor(account, printer, SHIFT),
             LastMessageSensor(account, printer, LAST_MESSAGE),
@@ -171,6 +200,29 @@ class StatusSensor(_JobSensor):
         if job is not None:
             self._attr_native_value = job.status.value
             self._attr_extra_state_attributes = self._job_attributes(job)
+
+
+class SaleStatusSensor(_JobSensor):
+    """The latest receipt, or the latest cash movement (its ``document`` says which, and
+    ``total`` how much): its status, the job as attributes, the receipt's ``ofd_url``."""
+
+    entity_description: SaleSensorDescription
+    _restored_attributes = _JOB_ATTRIBUTES
+    _unrecorded_attributes = _JOB_UNRECORDED
+
+    def _update_from_jobs(self) -> None:
+        jobs = [
+            job
+            for kind in self.entity_description.kinds
+            if (job := self.account.latest(self.printer.subentry_id, kind)) is not None
+        ]
+        if jobs:
+            job = max(jobs, key=lambda job: job.requested_at)
+            self._attr_native_value = job.status.value
+            self._attr_extra_state_attributes = {
+                **self._job_attributes(job),
+                "document": job.kind.value,
+            }
 
 
 class LastPrintedSensor(_JobSensor):

@@ -13,9 +13,8 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import translation
 from homeassistant.util import dt as dt_util
 
-from .api import DocumentKind
 from .const import DOMAIN
-from .jobs import JobStatus, PrintJob, Problem, parse_moment
+from .jobs import JobKind, JobStatus, PrintJob, Problem, parse_moment, status_key
 
 CATEGORIES = ("exceptions", "entity", "device")
 FALLBACK_LANGUAGE = "en"
@@ -43,8 +42,9 @@ def _text(hass: HomeAssistant, category: str, key: str, placeholders: dict[str, 
 
 
 @callback
-def document(hass: HomeAssistant, kind: DocumentKind) -> str:
-    """ "X-report", "Shift opening", "Z-report" in the instance's language: the words the
+def document(hass: HomeAssistant, kind: JobKind) -> str:
+    """ "X-report", "Shift opening", "Z-report", "Receipt", "Cash in", "Cash out" in the
+    instance's language: the words the
     Last message sensor's ``document`` attribute is shown with."""
     key = f"sensor.last_message.state_attributes.document.state.{kind.value}"
     return _text(hass, "entity", key, {})
@@ -57,9 +57,9 @@ def device_word(hass: HomeAssistant, key: str, **placeholders: str) -> str:
 
 
 @callback
-def status(hass: HomeAssistant, kind: DocumentKind, value: JobStatus) -> str:
+def status(hass: HomeAssistant, kind: JobKind, value: JobStatus) -> str:
     """A document's status as its sensor shows it ("Shift opened", "Printed, shift closed")."""
-    return _text(hass, "entity", f"sensor.{kind.value}_status.state.{value.value}", {})
+    return _text(hass, "entity", f"sensor.{status_key(kind)}_status.state.{value.value}", {})
 
 
 @callback
