@@ -97,6 +97,15 @@ def test_a_shop_owners_wording() -> None:
     assert not found, failures(found)
 
 
+SENSORS = (
+    "x_report_status",
+    "open_shift_status",
+    "z_report_status",
+    "receipt_status",
+    "cash_status",
+)
+
+
 def test_every_status_and_problem_has_words() -> None:
     """Each state the sensors can show and each problem the integration can name."""
     from custom_components.lifepay.jobs import JobStatus, Problem  # noqa: PLC0415
@@ -104,7 +113,7 @@ def test_every_status_and_problem_has_words() -> None:
     statuses = {status.value for status in JobStatus}
     found = {}
     for name, language in (("en", EN), ("ru", RU)):
-        for sensor in ("x_report_status", "open_shift_status", "z_report_status"):
+        for sensor in SENSORS:
             states = set(language["entity"]["sensor"][sensor]["state"])
             if states != statuses:
                 found[f"{name}: entity.sensor.{sensor}.state"] = (
@@ -112,7 +121,7 @@ def test_every_status_and_problem_has_words() -> None:
                     f"words for no status {sorted(states - statuses)}"
                 )
         problems = {problem.value for problem in Problem}
-        for sensor in ("x_report_status", "open_shift_status", "z_report_status"):
+        for sensor in SENSORS:
             attribute = language["entity"]["sensor"][sensor]["state_attributes"]["problem"]
             if (shown := set(attribute["state"])) != problems:
                 found[f"{name}: entity.sensor.{sensor}.state_attributes.problem.state"] = (

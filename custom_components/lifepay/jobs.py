@@ -37,7 +37,8 @@ from .api import (
     lifepay_words,
     new_ext_id,
 )
-from .sales import CASH_KINDS, SaleKind, sale_total
+from .api.validation import check_money
+from .sales import CASH_KINDS, SaleKind, receipt_from_dict, sale_total
 
 JobKind = DocumentKind | SaleKind
 """What a job is: a document of the fiscal day or a sale document."""
@@ -247,10 +248,18 @@ def _problem(value: Any) -> Problem | None:
         return None  # none, or one a newer version wrote
 
 
-def _sale(value: Any) -> dict[str, Any] | None:
-    if value is None or isinstance(value, dict):
-        return value
-    raise ValueError("a sale is a mapping")
+def _sale(kind: JobKind, value: Any) -> dict[str, Any] | None:
+    """A sale job's saved document, checked: one that cannot be sent again exactly as it was
+    asked for is not run (the ledger keeps it aside, as it keeps a newer version's)."""
+    if not isinstance(kind, SaleKind):
+        return None
+    if not isinstance(value, dict):
+        raise ValueError("a sale job without its document")
+    if kind is SaleKind.RECEIPT:
+        receipt_from_dict(value)
+    else:
+        check_money(value["amount"], "amount")
+    return value
 
 
 def _minutes(window: timedelta) -> str:
@@ -351,12 +360,14 @@ class PrintJob:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any], now: datetime) -> PrintJob:
-        """A saved job; raises ``KeyError`` or ``ValueError`` for one this version cannot run
-        (a status or kind a newer version wrote)."""
+        """A saved job; raises ``KeyError``, ``ValueError`` or ``ArithmeticError`` for one this
+        version cannot run (a status or kind a newer version wrote, a sale without its
+        document)."""
         requested_at = parse_moment(data.get("requested_at")) or now
         cashier = data.get("cashier")
         status = JobStatus(data["status"])
         message = data.get("message")
+        kind = job_kind(data.get("kind", DocumentKind.X_REPORT))
         # Versions before 0.2 kept no problem for what a callback reported: its words tell it.
         problem = _problem(data.get("problem")) or _callback_problem(status, message)
         return cls(
@@ -365,7 +376,7 @@ class PrintJob:
             token=data["token"],
             requested_at=requested_at,
             updated_at=parse_moment(data.get("updated_at")) or requested_at,
-            kind=job_kind(data.get("kind", DocumentKind.X_REPORT)),
+            kind=kind,
             status=status,
             target_serial=data.get("target_serial"),
             cashier=Cashier(cashier.get("name"), cashier.get("inn"))
@@ -381,7 +392,7 @@ class PrintJob:
             next_attempt_at=parse_moment(data.get("next_attempt_at")),
             confirm_by=parse_moment(data.get("confirm_by")),
             lifepay_status=data.get("lifepay_status"),
-            sale=_sale(data.get("sale")),
+            sale=_sale(kind, data.get("sale")),
             ofd_url=data.get("ofd_url"),
         )
 
@@ -472,7 +483,7 @@ class Ledger:
         for raw in data.get("jobs", []):
             try:
                 job = PrintJob.from_dict(raw, now)
-            except (KeyError, TypeError, ValueError, AttributeError):
+            except (KeyError, TypeError, ValueError, AttributeError, ArithmeticError):
                 self._foreign.append(raw)
                 continue
             self._add(job)

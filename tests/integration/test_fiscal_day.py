@@ -140,6 +140,8 @@ async def test_device_triggers_catch_every_outcome(
     device_id = till_device(hass, loaded_entry, lifepay_mock)
     triggers = await async_get_device_automations(hass, DeviceAutomationType.TRIGGER, device_id)
     assert sorted(t["type"] for t in triggers if t["domain"] == DOMAIN) == [
+        "receipt_failed",
+        "receipt_printed",
         "shift_open_failed",
         "shift_opened",
         "x_report_failed",
