@@ -19,7 +19,11 @@ After every step the invariants are checked:
     way) about a failed, unconfirmed or sent job, or a restart (a person's, or the caller naming
     its ext_id again) of a rejected or failed job, which starts a new window;
 (d) what is saved loads back as it was: the same jobs, field for field, found the same way;
-    and a callback only ever reaches a job the ledger holds (so saves).
+    and a callback only ever reaches a job the ledger holds (so saves);
+(e) a sale (a receipt, cash in or out) is money: every sale asked for without an ext_id is a
+    document of its own, even while the last one is under way (no "resent", no "under way"),
+    and every send of it carries the very receipt or amount it was asked with, after restarts
+    too; LifePay makes at most one document per ext_id, and (b) holds for sales as for reports.
 
 Checks that need the moment itself (the retry schedule, who a callback reaches, what start-up
 ends) are made inside the rules; (b) is checked at each send and again over all sends.
@@ -53,6 +57,8 @@ from custom_components.lifepay.api import (
     LifePayMalformedResponseError,
     LifePayTimeoutError,
     LifePayValidationError,
+    Position,
+    Receipt,
     status_of,
 )
 from custom_components.lifepay.jobs import (
@@ -70,13 +76,21 @@ from custom_components.lifepay.jobs import (
     Submission,
     UnknownJobError,
 )
+from custom_components.lifepay.sales import SaleKind, receipt_as_dict
 
 T0 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 WINDOW = timedelta(minutes=20)  # tries at 0, 1, 4, 9, 19 minutes fit; the next does not
 CONFIRM = timedelta(hours=2)
 KEPT = 2  # small, so pruning happens
 PRINTERS = ("printer-1", "printer-2")
-KINDS = tuple(DocumentKind)
+KINDS = (*DocumentKind, *SaleKind)
+SALES = {
+    SaleKind.RECEIPT: receipt_as_dict(
+        Receipt((Position("Кофе", "199.99", 1, "vat20"),), card_amount="50.00")
+    ),
+    SaleKind.CASH_IN: {"amount": "5000.00", "total": "5000.00"},
+    SaleKind.CASH_OUT: {"amount": "1234.50", "total": "1234.50"},
+}
 CALLER_EXT_IDS = ("caller-1", "caller-2", "caller-3")
 WORDS = ("processed", "awaiting_retry", "error", "success", "fail", " Processed ", "printing", None)
 STEPS = (
@@ -116,6 +130,7 @@ class Send:
     window_end: datetime
     ledger_closed: bool
     status: JobStatus
+    sale: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,6 +158,8 @@ class LedgerMachine(RuleBasedStateMachine):
         the secret it echoes (the one sent with the first request that made it)."""
         self.made: dict[str, int] = {}
         """How many times a job was made with each ext_id."""
+        self.asked_sale: dict[str, dict[str, Any]] = {}
+        """What each sale was asked with, by ext_id: every send of it must carry exactly this."""
         self.genuine: list[CallbackNotification] = []
         self.uuids = 0
         self.seen: dict[str, Seen] = {}
@@ -198,7 +215,15 @@ class LedgerMachine(RuleBasedStateMachine):
                 assert changes == []
             return
         self.sends.append(
-            Send(job.ext_id, self.ledger_number, self.now, window_end, self.ledger.closed, status)
+            Send(
+                job.ext_id,
+                self.ledger_number,
+                self.now,
+                window_end,
+                self.ledger.closed,
+                status,
+                json.loads(json.dumps(job.sale)),
+            )
         )
         self._check_send(self.sends[-1])
         if answer == "later":
@@ -255,6 +280,8 @@ class LedgerMachine(RuleBasedStateMachine):
         assert not send.ledger_closed, f"a closed ledger sent {send.ext_id}"
         assert send.now <= send.window_end, f"{send.ext_id} sent past its window"
         assert send.status in SENDING_STATUSES, f"{send.ext_id} sent while {send.status}"
+        if send.ext_id in self.asked_sale and send.ledger >= 0:
+            assert send.sale == self.asked_sale[send.ext_id], f"{send.ext_id}: another sale"
 
     # --- people -------------------------------------------------------------------------------
 
@@ -274,24 +301,27 @@ class LedgerMachine(RuleBasedStateMachine):
     def press(
         self,
         printer: str,
-        kind: DocumentKind,
+        kind: DocumentKind | SaleKind,
         ext_id: str | None,
         answer: str,
         callback_expected: bool,
         reached: bool,
         callbacks_arrive: bool,
     ) -> None:
+        is_sale = isinstance(kind, SaleKind)
         jobs = self._jobs()
         held = [job.ext_id for job in jobs]
         known = self.ledger.get(ext_id) if ext_id is not None else None
         latest = self.ledger.latest(printer, kind)
         latest_was_sending = (
-            latest is not None
+            not is_sale
+            and latest is not None
             and latest.status in SENDING_STATUSES
             and self.now <= self.ledger.send_by(latest)
         )
         latest_under_way = (
-            callbacks_arrive
+            not is_sale
+            and callbacks_arrive
             and latest is not None
             and latest.status in AWAITING_CALLBACK_STATUSES
             and (latest.confirm_by is None or self.now < latest.confirm_by)
@@ -299,8 +329,14 @@ class LedgerMachine(RuleBasedStateMachine):
         known_status = known.status if known else None
         known_overdue = known is not None and self.now > self.ledger.send_by(known)
         before = snapshot(self.ledger)
+        sale = SALES.get(kind) if is_sale else None
         submitted = self.ledger.submit(
-            printer, kind, self.now, ext_id=ext_id, callbacks_arrive=callbacks_arrive
+            printer,
+            kind,
+            self.now,
+            ext_id=ext_id,
+            callbacks_arrive=callbacks_arrive,
+            sale=dict(sale) if sale is not None else None,
         )
         job = submitted.job
         self._reported(before, submitted.changes)
@@ -339,6 +375,10 @@ class LedgerMachine(RuleBasedStateMachine):
             )
             assert [change.job for change in submitted.changes if change.previous is None] == [job]
             self.made[job.ext_id] = self.made.get(job.ext_id, 0) + 1
+            if is_sale:
+                assert job.sale == sale
+                if ext_id is None:  # a caller's ext_id may be reused once forgotten
+                    self.asked_sale[job.ext_id] = dict(job.sale)
             assert self.ledger.get(job.ext_id) is job
             assert self.ledger.latest(printer, kind) is job
             # Only finished jobs are forgotten (the one this press ended, too), only as many as
@@ -637,6 +677,15 @@ class LedgerMachine(RuleBasedStateMachine):
         assert len(ext_ids) == len(set(ext_ids))
         for ext_id, times in self.made.items():
             assert times == 1 or ext_id in CALLER_EXT_IDS, f"{ext_id} made {times} times"
+
+    @invariant()
+    def a_sale_keeps_what_it_was_asked_with(self) -> None:
+        for job in self.ledger:
+            if job.ext_id in self.asked_sale:
+                assert job.sale == self.asked_sale[job.ext_id]
+            assert (job.sale is not None) is isinstance(job.kind, SaleKind)
+        for ext_id in self.asked_sale:
+            assert self.made[ext_id] == 1, f"the sale {ext_id} was made twice"
 
     @invariant()
     def nothing_sent_out_of_time(self) -> None:
