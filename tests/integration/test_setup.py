@@ -45,6 +45,7 @@ async def test_setup_creates_account_and_printer_devices(
     assert till.identifiers == {(DOMAIN, subentry_id)}
     assert account.identifiers == {(DOMAIN, loaded_entry.entry_id)}
     assert sorted(entity.unique_id.removeprefix(f"{subentry_id}_") for entity in entities) == [
+        "cash_status",
         "close_shift",
         "last_message",
         "last_x_report",
@@ -52,6 +53,7 @@ async def test_setup_creates_account_and_printer_devices(
         "open_shift",
         "open_shift_status",
         "print_x_report",
+        "receipt_status",
         "shift",
         "x_report_status",
         "z_report_status",
