@@ -160,6 +160,8 @@ async def handle_callback(account: LifePayAccount, request: web.Request) -> web.
         "ext_id": job.ext_id,
         "message": notification.message or None,
         "callback_data": job.user_data,
+        "ofd_url": notification.ofd_url,
+        "error_code": notification.error_code,
         "extra": notification.extra,
     }
     account.hass.bus.async_fire(EVENT_CALLBACK, data)

@@ -189,6 +189,8 @@ async def test_action_returns_uuid_and_ext_id(
             "ext_id": "evening-1",
             "message": "Документ обработан.",
             "callback_data": {"shift": "evening"},
+            "ofd_url": None,
+            "error_code": None,
             "extra": {"created_at": ANY, "updated_at": ANY},
         }
     ]

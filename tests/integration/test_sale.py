@@ -20,7 +20,7 @@ from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
 
-from custom_components.lifepay.const import DOMAIN, EVENT_DOCUMENT
+from custom_components.lifepay.const import DOMAIN, EVENT_CALLBACK, EVENT_DOCUMENT
 from mock_lifepay.faults import Fault, FaultKind
 
 from .conftest import (
@@ -73,6 +73,7 @@ async def test_a_sale_by_card_and_cash_reaches_lifepay_to_the_kopeck(
     hass: HomeAssistant, loaded_entry: MockConfigEntry, lifepay_mock: MockHandle
 ) -> None:
     events = async_capture_events(hass, EVENT_DOCUMENT)
+    callbacks = async_capture_events(hass, EVENT_CALLBACK)
     response = await sell(
         hass,
         positions=[COFFEE, {**BREAD, "discount_percent": 10}],
@@ -105,6 +106,8 @@ async def test_a_sale_by_card_and_cash_reaches_lifepay_to_the_kopeck(
     assert printed[0]["ofd_url"] == state.attributes["ofd_url"]
     assert printed[0]["callback_data"] == {"order": 1042}
     assert printed[0]["entity_id"] == RECEIPT
+    assert callbacks[-1].data["ofd_url"] == state.attributes["ofd_url"]
+    assert callbacks[-1].data["error_code"] is None
     assert hass.states.get("sensor.till_1_last_message").state == "Receipt: Printed"
 
     # The same ext_id again: LifePay's first receipt, no second one.
@@ -394,3 +397,27 @@ async def test_receipt_device_triggers(
     await sell(hass, positions=[COFFEE])
     await settle(hass, lifepay_mock)
     assert fired == ["receipt_printed", "receipt_failed"]
+
+
+async def test_logbook_lines_and_last_message_for_sales(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, lifepay_mock: MockHandle
+) -> None:
+    """The logbook's words for a receipt and a cash movement, from their real events."""
+    from custom_components.lifepay import logbook  # noqa: PLC0415
+
+    described: list[Any] = []
+    logbook.async_describe_events(
+        hass, lambda _domain, _event, describe: described.append(describe)
+    )
+    events = async_capture_events(hass, EVENT_DOCUMENT)
+    printer = lifepay_mock.mock.backend.world.printers[lifepay_mock.demo.printers[0]]
+    lifepay_mock.mock.backend.close_shift(printer)
+    await sell(hass, positions=[COFFEE])
+    await settle(hass, lifepay_mock)
+    await sell(hass, "cash_in", amount=100)
+    await settle(hass, lifepay_mock)
+    lines = [described[0](event)["message"] for event in events if event.data["final"]]
+    assert lines[0].startswith("Receipt — Not printed: The shift is not open")
+    assert lines[1].startswith("Cash in — Not done")
+    assert described[0](events[-1])["entity_id"] == CASH
+    assert hass.states.get("sensor.till_1_last_message").state.startswith("Cash in: ")
