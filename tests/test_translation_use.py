@@ -4,6 +4,7 @@ flow can show."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import yaml
@@ -16,8 +17,8 @@ LANGUAGES = {
 
 
 def test_selector_words_belong_to_a_selector() -> None:
-    """``selector`` translations are for the selectors of services.yaml that name them, not a
-    table of words for the integration's own sentences."""
+    """``selector`` translations are for the selectors of services.yaml and of the flows that
+    name them, not a table of words for the integration's own sentences."""
     services = yaml.safe_load((INTEGRATION / "services.yaml").read_text())
     named = {
         field["selector"][kind]["translation_key"]
@@ -27,6 +28,9 @@ def test_selector_words_belong_to_a_selector() -> None:
         if isinstance(field["selector"][kind], dict)
         and "translation_key" in field["selector"][kind]
     }
+    # And the selectors of the config and options flows.
+    flows = (INTEGRATION / "config_flow.py").read_text()
+    named |= set(re.findall(r'_choice\(\[[^]]*\], "([a-z_]+)"\)', flows))
     for language, tree in LANGUAGES.items():
         assert set(tree.get("selector", {})) <= named, language
 

@@ -27,6 +27,9 @@ from homeassistant.helpers.selector import (
     NumberSelector,
     NumberSelectorConfig,
     NumberSelectorMode,
+    SelectSelector,
+    SelectSelectorConfig,
+    SelectSelectorMode,
     TextSelector,
     TextSelectorConfig,
     TextSelectorType,
@@ -44,20 +47,26 @@ from .api import (
     LifePayInputError,
     LifePayTransportError,
     LifePayValidationError,
+    Tax,
+    TaxSystem,
     lifepay_words,
 )
-from .api.validation import check_serial
+from .api.validation import CASHIER_NAME_MAX_LENGTH, check_serial
 from .const import (
     ANY_PRINTER,
     CONF_ADVANCED,
+    CONF_CASHIER_NAME,
     CONF_CONFIRM_HOURS,
+    CONF_DEFAULT_TAX,
     CONF_GIVE_UP_MINUTES,
     CONF_LOGIN,
     CONF_SERIAL,
+    CONF_TAX_SYSTEM,
     DEFAULT_CONFIRM_HOURS,
     DEFAULT_GIVE_UP_MINUTES,
     DOMAIN,
     LOGGER,
+    SALE_OPTIONS,
 )
 from .const import SUBENTRY_PRINTER as PRINTER
 
@@ -413,8 +422,24 @@ class LifePayConfigFlow(ConfigFlow, domain=DOMAIN):
         )
 
 
+def _choice(values: list[str], translation_key: str) -> SelectSelector:
+    return SelectSelector(
+        SelectSelectorConfig(
+            options=values, translation_key=translation_key, mode=SelectSelectorMode.DROPDOWN
+        )
+    )
+
+
+SALE_DEFAULTS = {
+    CONF_TAX_SYSTEM: _choice([system.value for system in TaxSystem], "tax_system"),
+    CONF_DEFAULT_TAX: _choice([tax.value for tax in Tax], "tax"),
+    CONF_CASHIER_NAME: TextSelector(),
+}
+
+
 class LifePayOptionsFlow(OptionsFlow):
-    """How long to keep retrying a request LifePay does not answer, and to wait for callbacks."""
+    """How long to keep retrying a request LifePay does not answer, and to wait for callbacks;
+    the defaults of receipts (tax system, VAT, cashier)."""
 
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         errors: dict[str, str] = {}
@@ -427,9 +452,17 @@ class LifePayOptionsFlow(OptionsFlow):
                 value = user_input[key]
                 if not (low <= value <= high and value == int(value)):
                     errors[key] = f"{key}_out_of_range"
+            cashier = (user_input.get(CONF_CASHIER_NAME) or "").strip()
+            if len(cashier) > CASHIER_NAME_MAX_LENGTH:
+                errors[CONF_CASHIER_NAME] = "cashier_name_too_long"
             if not errors:
+                sale = {key: user_input.get(key) for key in SALE_OPTIONS}
+                sale[CONF_CASHIER_NAME] = cashier
                 return self.async_create_entry(
-                    data={key: int(value) for key, value in user_input.items()}
+                    data={
+                        **{key: int(user_input[key]) for key in limits},
+                        **{key: value for key, value in sale.items() if value},
+                    }
                 )
         options = self.config_entry.options
         defaults = {
@@ -439,10 +472,16 @@ class LifePayOptionsFlow(OptionsFlow):
         # The ranges are checked here, so that a person reads a translated sentence; the
         # selector's own check would show "Value 5.0 is too small".
         whole_number = NumberSelector(NumberSelectorConfig(step=1, mode=NumberSelectorMode.BOX))
-        schema = vol.Schema({vol.Required(key): whole_number for key in defaults})
+        fields: dict[vol.Marker, Any] = {vol.Required(key): whole_number for key in defaults}
+        fields |= {vol.Optional(key): selector for key, selector in SALE_DEFAULTS.items()}
+        schema = vol.Schema(fields)
+        suggested = user_input or {
+            **defaults,
+            **{key: options[key] for key in SALE_OPTIONS if key in options},
+        }
         return self.async_show_form(
             step_id="init",
-            data_schema=self.add_suggested_values_to_schema(schema, user_input or defaults),
+            data_schema=self.add_suggested_values_to_schema(schema, suggested),
             errors=errors,
             description_placeholders={"account": self.config_entry.title},
         )

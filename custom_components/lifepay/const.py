@@ -13,6 +13,11 @@ CONF_SERIAL: Final = "serial"
 CONF_ADVANCED: Final = "advanced"
 CONF_GIVE_UP_MINUTES: Final = "give_up_minutes"
 CONF_CONFIRM_HOURS: Final = "confirm_hours"
+CONF_TAX_SYSTEM: Final = "tax_system"
+CONF_DEFAULT_TAX: Final = "default_tax"
+CONF_CASHIER_NAME: Final = "cashier_name"
+SALE_OPTIONS: Final = (CONF_TAX_SYSTEM, CONF_DEFAULT_TAX, CONF_CASHIER_NAME)
+"""The account's defaults for receipts (options): used when a call does not say."""
 DEFAULT_GIVE_UP_MINUTES: Final = 120
 DEFAULT_CONFIRM_HOURS: Final = 12
 """LifePay's payment notifications are retried for about 5.5 hours; give callbacks twice that."""

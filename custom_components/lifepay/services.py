@@ -4,6 +4,7 @@ the sale: ``lifepay.print_receipt``, ``lifepay.cash_in``, ``lifepay.cash_out``."
 from __future__ import annotations
 
 import importlib
+from collections.abc import Mapping
 from decimal import Decimal
 from functools import partial
 from types import ModuleType
@@ -46,6 +47,9 @@ from .const import (
     ATTR_CASHIER_NAME,
     ATTR_EXT_ID,
     ATTR_TEST,
+    CONF_CASHIER_NAME,
+    CONF_DEFAULT_TAX,
+    CONF_TAX_SYSTEM,
     DOMAIN,
     SERVICE_CASH_IN,
     SERVICE_CASH_OUT,
@@ -361,13 +365,14 @@ def _bad_sale_input(
     )
 
 
-def _position(number: int, item: dict[str, Any]) -> Position:
+def _position(number: int, item: dict[str, Any], default_tax: str | None) -> Position:
+    item = {**item, "tax": item.get("tax") or default_tax}
     try:
         return Position(
             item.get("name"),  # type: ignore[arg-type]  # checked by Position
             _number(item.get("price")),
             _number(item.get("quantity", 1)),
-            item.get("tax"),  # type: ignore[arg-type]
+            item["tax"],
             unit=item.get("unit"),
             item_type=item.get("item_type"),
             payment_method=item.get("payment_method"),
@@ -378,10 +383,19 @@ def _position(number: int, item: dict[str, Any]) -> Position:
         raise _bad_sale_input(err, item.get(str(err.field)), number) from err
 
 
-def receipt_of(data: dict[str, Any]) -> Receipt:
-    """The receipt an action call describes, or a translated error naming the bad field."""
+def receipt_of(data: dict[str, Any], defaults: Mapping[str, Any]) -> Receipt:
+    """The receipt an action call describes, or a translated error naming the bad field.
+
+    What the call leaves out, the account's options give (``defaults``): the tax system, each
+    position's VAT, the cashier."""
+    data = {
+        **data,
+        "tax_system": data.get("tax_system") or defaults.get(CONF_TAX_SYSTEM),
+        ATTR_CASHIER_NAME: data.get(ATTR_CASHIER_NAME) or defaults.get(CONF_CASHIER_NAME),
+    }
     positions = tuple(
-        _position(number, item) for number, item in enumerate(data["positions"], start=1)
+        _position(number, item, defaults.get(CONF_DEFAULT_TAX))
+        for number, item in enumerate(data["positions"], start=1)
     )
     card = data.get("card_amount")
     card = WHOLE_SUM if isinstance(card, str) and card.strip().casefold() in CARD_ALL else card
@@ -459,7 +473,7 @@ async def _async_sell(
 async def _async_print_receipt(call: ServiceCall) -> ServiceResponse:
     """Print (or send) one receipt on one printer."""
     target = _one_printer(call)
-    receipt = receipt_of(dict(call.data))
+    receipt = receipt_of(dict(call.data), target[0].entry.options)
     return await _async_sell(call, SaleKind.RECEIPT, receipt_as_dict(receipt), target)
 
 

@@ -14,6 +14,7 @@ import pytest
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import ATTR_ENTITY_ID
 from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import device_registry as dr
 from homeassistant.setup import async_setup_component
@@ -421,3 +422,50 @@ async def test_logbook_lines_and_last_message_for_sales(
     assert lines[1].startswith("Cash in — Not done")
     assert described[0](events[-1])["entity_id"] == CASH
     assert hass.states.get("sensor.till_1_last_message").state.startswith("Cash in: ")
+
+
+async def test_the_accounts_receipt_defaults(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, lifepay_mock: MockHandle
+) -> None:
+    """Options: the tax system, the VAT of a position that names none, the cashier; what a
+    call gives wins."""
+    result = await hass.config_entries.options.async_init(loaded_entry.entry_id)
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"],
+        {"give_up_minutes": 120, "confirm_hours": 12, "cashier_name": "К" * 65},
+    )
+    assert result["errors"] == {"cashier_name": "cashier_name_too_long"}
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"],
+        {
+            "give_up_minutes": 120,
+            "confirm_hours": 12,
+            "tax_system": "usn6",
+            "default_tax": "none",
+            "cashier_name": " Петрова О. ",
+        },
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
+    assert loaded_entry.options == {
+        "give_up_minutes": 120,
+        "confirm_hours": 12,
+        "tax_system": "usn6",
+        "default_tax": "none",
+        "cashier_name": "Петрова О.",
+    }
+    untaxed = {"name": "Булка", "price": "30"}
+    await sell(hass, positions=[untaxed, COFFEE])
+    await sell(hass, positions=[untaxed], tax_system="osn", cashier_name="Иванова М.")
+    first, second = asked(lifepay_mock, "/cloud-print/create-receipt")
+    assert [p["tax"] for p in first["purchase"]["products"]] == ["none", "vat20"]
+    assert (first["tax_system"], first["cashier_name"]) == ("usn6", "Петрова О.")
+    assert (second["tax_system"], second["cashier_name"]) == ("osn", "Иванова М.")
+
+    result = await hass.config_entries.options.async_init(loaded_entry.entry_id)
+    suggested = {
+        str(key): key.description["suggested_value"]
+        for key in result["data_schema"].schema
+        if key.description
+    }
+    assert suggested["tax_system"] == "usn6"
