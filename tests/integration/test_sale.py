@@ -15,13 +15,17 @@ from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import ATTR_ENTITY_ID
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
-from homeassistant.exceptions import ServiceValidationError
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import device_registry as dr
 from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
 
+from custom_components.lifepay.api import LifePayInputError
 from custom_components.lifepay.const import DOMAIN, EVENT_CALLBACK, EVENT_DOCUMENT
+from custom_components.lifepay.jobs import JobStatus
+from custom_components.lifepay.sales import SaleKind
+from custom_components.lifepay.services import _bad_sale_input
 from mock_lifepay.faults import Fault, FaultKind
 
 from .conftest import (
@@ -349,6 +353,12 @@ async def test_a_pending_receipt_is_sent_after_a_restart_within_its_window_only(
         [
             pending_receipt(printer_id, "fresh", now - timedelta(minutes=5)),
             pending_receipt(printer_id, "old", now - timedelta(hours=3)),
+            {
+                **pending_receipt(printer_id, "cash", now - timedelta(minutes=1)),
+                "kind": "cash_in",
+                "target_serial": lifepay_mock.demo.printers[0],
+                "sale": {"amount": "700.00", "total": "700.00"},
+            },
         ],
     )
     await set_up_with(hass, mock_entry)
@@ -362,6 +372,7 @@ async def test_a_pending_receipt_is_sent_after_a_restart_within_its_window_only(
     assert jobs["old"]["problem"] in ("expired", "gave_up")
     assert jobs["fresh"]["status"] in ("accepted", "processed")
     assert jobs["fresh"]["sale"]["total"] == "199.99"
+    assert asked(lifepay_mock, "/cloud-print/cash-in")[0]["amount"] == 700
 
 
 async def test_receipt_device_triggers(
@@ -469,3 +480,36 @@ async def test_the_accounts_receipt_defaults(
         if key.description
     }
     assert suggested["tax_system"] == "usn6"
+
+
+async def test_a_sale_the_client_cannot_send_is_refused_not_retried(
+    hass: HomeAssistant, entry_data: dict[str, Any], lifepay_mock: MockHandle, ha_url: str
+) -> None:
+    """The account's own guard, below the action's checks: a sale without its document, cash
+    on a printer without a serial. Refused at once and recorded; nothing reaches LifePay."""
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        unique_id="guard",
+        data=entry_data,
+        minor_version=2,
+        subentries_data=[
+            printer_subentry(None, "Any"),
+            printer_subentry(lifepay_mock.demo.printers[0], "Till 1"),
+        ],
+    )
+    entry.add_to_hass(hass)
+    await set_up_with(hass, entry)
+    account = entry.runtime_data
+    by_name = {printer.name: printer for printer in account.printers.values()}
+    with pytest.raises(HomeAssistantError):
+        await account.async_send(by_name["Till 1"], SaleKind.RECEIPT)
+    with pytest.raises(HomeAssistantError):
+        await account.async_send(by_name["Any"], SaleKind.CASH_IN, sale={"amount": "10.00"})
+    assert [job.status for job in account.ledger] == [JobStatus.REJECTED] * 2
+    assert documents_asked(lifepay_mock) == []
+
+
+def test_a_field_without_words_of_its_own_is_still_named() -> None:
+    error = _bad_sale_input(LifePayInputError("no", field="prepayment_amount"), "1")
+    assert error.translation_key == "invalid_sale_input"
+    assert error.translation_placeholders == {"field": "prepayment_amount", "reason": "no"}
