@@ -423,7 +423,8 @@ class Backend:
     def _ring_up(self, shift: Shift) -> None:
         """Some random sales and returns since the last report, so totals grow through a shift.
 
-        Made at the till, not through the cloud: no receipt documents. A cash refund the drawer
+        Made at the till, not through the cloud: no receipt documents, but the register counts
+        the receipts (and the cloud's next receipt numbers on from them). A cash refund the drawer
         cannot pay is paid by card, so the drawer never goes below zero.
         """
         sold, sales_total, cash_sales, returns, returns_total, cash_returns = self._sales[
@@ -431,6 +432,7 @@ class Backend:
         ]
         if cash_returns > shift.cash_in_drawer + cash_sales:
             cash_returns = 0
+        shift.receipts += sold + returns  # printed at the till: they count, and number on
         shift.sales_count += sold
         shift.sales_total += sales_total
         shift.sales_cash += cash_sales

@@ -84,8 +84,9 @@ ROWS: Final = (
     "close_shift",
     "z_report_status",
     "last_z_report",
-    "last_message",
 )
+# Below the rows, in full: a sentence is too long for a row, whose name it would cut short.
+MESSAGE: Final = "last_message"
 # Closing the shift is disabled by default (a stray press ends the fiscal day); a demo shop
 # closes its day, so the demo switches it on, as a person would in the entity's settings.
 ENABLED_BY_THE_DEMO: Final = ("close_shift",)
@@ -175,19 +176,36 @@ def dashboard_yaml(printers: Sequence[Printer], language: str) -> str:
     The first row is the shift under its full name ("Shop till Shift"): Home Assistant makes it
     from the device's name, so the card follows a renamed printer at once. The other rows show
     the entities' own short names, without the printer's name in front of each (Home Assistant
-    2025.4 has no way to ask a row for that but to write it). docs/user-guide.md shows the same
-    card, and the tiles that newer versions can name by the device themselves.
+    2025.4 has no way to ask a row for that but to write it). The last message is a sentence: in a
+    row it would cut the row's name short (seen at 1280 px and on a phone), so it has a card of
+    its own under the rows, where it wraps. docs/user-guide.md shows the same cards, and the tiles
+    that newer versions can name by the device themselves.
     """
     names = short_names(language)
     cards = [
         {
-            "type": "entities",
-            "entities": [
-                printer.entities[key]
-                if key == ROWS[0]
-                else {"entity": printer.entities[key], "name": names[key]}
-                for key in ROWS
-                if key in printer.entities
+            "type": "vertical-stack",
+            "cards": [
+                {
+                    "type": "entities",
+                    "entities": [
+                        printer.entities[key]
+                        if key == ROWS[0]
+                        else {"entity": printer.entities[key], "name": names[key]}
+                        for key in ROWS
+                        if key in printer.entities
+                    ],
+                },
+                # The last message wraps under its name instead of squeezing it in a row.
+                {
+                    "type": "markdown",
+                    "content": (
+                        f"**{names[MESSAGE]}**\n\n"
+                        # Nothing yet reads as a dash, not as the raw word "unknown".
+                        f"{{% set message = states('{printer.entities[MESSAGE]}') %}}"
+                        "{{ '—' if message in ('unknown', 'unavailable') else message }}"
+                    ),
+                },
             ],
         }
         for printer in printers
@@ -503,7 +521,7 @@ class HomeAssistantApi:
                 if (
                     loaded
                     and printers
-                    and all(set(ROWS) <= set(printer.entities) for printer in printers)
+                    and all({*ROWS, MESSAGE} <= set(printer.entities) for printer in printers)
                 ):
                     return printers
                 await asyncio.sleep(0.2)

@@ -327,7 +327,9 @@ class LifePayConfigFlow(ConfigFlow, domain=DOMAIN):
         """Another account has this till: say which, and let the person choose."""
         return self.async_show_menu(
             step_id="elsewhere",
-            menu_options=["add_anyway", "go_back"],
+            # The account is checked already: it can be saved without this printer, as the
+            # dialog promised, instead of being lost with the dialog.
+            menu_options=["add_anyway", "go_back", "finish"],
             description_placeholders=self._holder,
         )
 

@@ -125,8 +125,16 @@ def under_way(hass: HomeAssistant, job: PrintJob, printer: str) -> dict[str, str
         "document": document(hass, job.kind),
         "printer": printer,
         "status": status(hass, job.kind, job.status),
-        "requested_at": local_moment(job.requested_at),
+        "requested_at": _local_time_today(job.requested_at),
     }
+
+
+def _local_time_today(moment: datetime) -> str:
+    """A moment of today as its time (17:41), of another day with its date."""
+    local = dt_util.as_local(moment)
+    if local.date() == dt_util.now().date():
+        return local.strftime("%H:%M")
+    return local_moment(moment)
 
 
 @callback

@@ -213,10 +213,16 @@ class PrinterCard:
     """One printer's card on the demo's dashboard; rows in the demo's order."""
 
     def __init__(self, page: Page, name: str) -> None:
-        self.card = page.locator("hui-entities-card", has_text=name)
+        self.card = page.locator("hui-vertical-stack-card", has_text=name)
+        self.message = self.card.locator("hui-markdown-card")
 
     def row(self, key: str) -> Locator:
-        return self.card.locator("#states > div").nth(lifepay_demo.ROWS.index(key))
+        """A row of the card, or the last message under them."""
+        if key == lifepay_demo.MESSAGE:
+            return self.message
+        return self.card.locator("hui-entities-card #states > div").nth(
+            lifepay_demo.ROWS.index(key)
+        )
 
     async def press(self, key: str) -> None:
         await self.row(key).locator("mwc-button, ha-button").click()
@@ -283,7 +289,16 @@ async def test_a_fiscal_day_on_the_dashboard(
     await page.goto(f"{demo.ha_url}/lovelace-lifepay/printers")
     card = PrinterCard(page, printer)
     await expect(card.card).to_be_visible(timeout=60_000)
-    for key in lifepay_demo.ROWS:  # the names are the integration's, in the owner's language
+    status_row = card.row("x_report_status")
+    await expect(status_row).to_contain_text(re.compile(f"{UNKNOWN[language]}|unknown"))
+    if language != "en" and "unknown" in await status_row.inner_text():
+        # Home Assistant 2025.4's frontend drew a row before its own translations had come and
+        # kept the raw word until the state changed (once in about five Russian runs): what a
+        # person fixes by reloading the page, as this does, once.
+        await page.reload()
+        await expect(card.card).to_be_visible(timeout=60_000)
+    # The names are the integration's, in the owner's language; the last message under the rows.
+    for key in (*lifepay_demo.ROWS, lifepay_demo.MESSAGE):
         await expect(card.row(key)).to_contain_text(labels.name(key))
     await card.shows("x_report_status", UNKNOWN[language])
     # The shift is not known before a document shows it, and the card says so in words.

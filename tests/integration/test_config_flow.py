@@ -742,3 +742,29 @@ async def test_the_first_printer_of_a_new_account_names_its_other_account(
     entry = hass.config_entries.async_entry_for_domain_unique_id(DOMAIN, demo.shop_login)
     assert entry is not None
     assert [s.unique_id for s in entry.subentries.values()] == [demo.printers[0]]
+
+
+async def test_a_new_account_is_kept_when_its_till_is_left_to_the_other_account(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, lifepay_mock: MockHandle
+) -> None:
+    """The warning offers to finish without the printer: the checked account is saved."""
+    demo = lifepay_mock.demo
+    result = await start_user_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], account_input(demo.apikey, demo.shop_login, lifepay_mock.url)
+    )
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"next_step_id": "first_printer"}
+    )
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_SERIAL: demo.printers[0]}
+    )
+    assert result["menu_options"] == ["add_anyway", "go_back", "finish"]
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"next_step_id": "finish"}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
+    entry = hass.config_entries.async_entry_for_domain_unique_id(DOMAIN, demo.shop_login)
+    assert entry is not None
+    assert entry.subentries == {}

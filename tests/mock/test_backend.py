@@ -50,6 +50,8 @@ def test_background_sales_accumulate_over_the_shift() -> None:
     assert last.cash_in_drawer + last.non_cash_total == (
         last.cash_in - last.cash_out + last.sales_total - last.returns_total
     )
+    # The till's receipts count as the register's: one per sale and per return.
+    assert printer.shift.receipts == last.sales_count + last.returns_count > 0
 
 
 def test_processing_twice_changes_nothing() -> None:
