@@ -282,6 +282,35 @@ def _message(hass: HomeAssistant, sent: Sent, printer: str) -> str:
     return texts.job_message(hass, sent.job)
 
 
+def _report(
+    hass: HomeAssistant,
+    sent: Sent,
+    printer: Printer,
+    device_id: str,
+    *,
+    document: str,
+    ext_id: str | None,
+) -> dict[str, JsonValueType]:
+    """What became of one printer's request, for the action's response."""
+    job = sent.job
+    return {
+        "device_id": device_id,
+        "printer": printer.name,
+        "serial": printer.serial,
+        "document": document,
+        "test": sent.test,
+        # check_passed (test mode: LifePay accepted the request, printed nothing), new,
+        # repeat (the ext_id was used before), resent (one was still being sent: sent again
+        # now) or under_way (LifePay has one that has not printed yet).
+        "outcome": "check_passed" if sent.submission is None else sent.submission.value,
+        "uuid": job.uuid if job else None,
+        "ext_id": job.ext_id if job else ext_id,
+        "status": job.status.value if job else None,
+        # What the sensor says, for a notification or a voice reply.
+        "message": _message(hass, sent, printer.name),
+    }
+
+
 async def _async_send(kind: DocumentKind, call: ServiceCall) -> ServiceResponse:
     """Send a document of ``kind`` to every targeted printer; say what became of each."""
     targets = _targeted_printers(call.hass, call)
@@ -301,24 +330,8 @@ async def _async_send(kind: DocumentKind, call: ServiceCall) -> ServiceResponse:
         except HomeAssistantError as err:
             refusals.append(err)  # the other printers still get theirs
             continue
-        job = sent.job
         reports.append(
-            {
-                "device_id": device_id,
-                "printer": printer.name,
-                "serial": printer.serial,
-                "document": kind.value,
-                "test": sent.test,
-                # check_passed (test mode: LifePay accepted the request, printed nothing), new,
-                # repeat (the ext_id was used before), resent (one was still being sent: sent
-                # again now) or under_way (LifePay has one that has not printed yet).
-                "outcome": "check_passed" if sent.submission is None else sent.submission.value,
-                "uuid": job.uuid if job else None,
-                "ext_id": job.ext_id if job else ext_id,
-                "status": job.status.value if job else None,
-                # What the sensor says, for a notification or a voice reply.
-                "message": _message(call.hass, sent, printer.name),
-            }
+            _report(call.hass, sent, printer, device_id, document=kind.value, ext_id=ext_id)
         )
     if refusals:
         # Each refusal is on its printer's sensor and in the log; the caller hears the first.
@@ -454,17 +467,7 @@ async def _async_sell(
         return None
     job = sent.job
     return {
-        "device_id": device_id,
-        "printer": printer.name,
-        "serial": printer.serial,
-        "document": kind.value,
-        "test": sent.test,
-        # check_passed (test mode), new, or repeat (the ext_id was used before).
-        "outcome": "check_passed" if sent.submission is None else sent.submission.value,
-        "uuid": job.uuid if job else None,
-        "ext_id": job.ext_id if job else ext_id,
-        "status": job.status.value if job else None,
-        "message": _message(call.hass, sent, printer.name),
+        **_report(call.hass, sent, printer, device_id, document=kind.value, ext_id=ext_id),
         "total": sale_total(job.sale if job else sale),
         "ofd_url": job.ofd_url if job else None,
     }

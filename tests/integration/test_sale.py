@@ -19,7 +19,11 @@ from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import device_registry as dr
 from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
-from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_capture_events,
+    async_fire_time_changed,
+)
 
 from custom_components.lifepay.api import LifePayInputError
 from custom_components.lifepay.const import DOMAIN, EVENT_CALLBACK, EVENT_DOCUMENT
@@ -362,6 +366,9 @@ async def test_a_pending_receipt_is_sent_after_a_restart_within_its_window_only(
         ],
     )
     await set_up_with(hass, mock_entry)
+    # The overdue tries are due at once: fire their timers rather than hope the loop has.
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done(wait_background_tasks=True)
     await settle(hass, lifepay_mock)
     sent = asked(lifepay_mock, "/cloud-print/create-receipt")
     assert [body["ext_id"] for body in sent] == ["fresh"]
