@@ -275,6 +275,24 @@ async def open_with_translations(page: Page, url: str) -> None:
     await page.reload()
 
 
+async def shows_after_reloads(page: Page, card: PrinterCard, key: str, text: str) -> None:
+    """A row no state change has redrawn yet shows ``text``, reloading up to three times.
+
+    Home Assistant 2025.4's frontend keeps the raw "unknown" in a row it drew before its
+    translations came, until the state changes; on a fresh clone that happened even after the
+    words were known once (one clean-clone run in two). A person reloads; so does this.
+    """
+    for _ in range(3):
+        try:
+            await expect(card.row(key)).to_contain_text(text, timeout=10_000)
+        except AssertionError:
+            await page.reload()
+            await expect(card.card).to_be_visible(timeout=60_000)
+        else:
+            return
+    await card.shows(key, text)
+
+
 async def visible_text(page: Page) -> str:
     """Every text a person can see, shadow roots included (innerText does not enter them)."""
     text: str = await page.evaluate(
@@ -313,9 +331,9 @@ async def test_a_fiscal_day_on_the_dashboard(
     # The names are the integration's, in the owner's language; the last message under the rows.
     for key in (*lifepay_demo.ROWS, lifepay_demo.MESSAGE):
         await expect(card.row(key)).to_contain_text(labels.name(key))
-    await card.shows("x_report_status", UNKNOWN[language])
+    await shows_after_reloads(page, card, "x_report_status", UNKNOWN[language])
     # The shift is not known before a document shows it, and the card says so in words.
-    await card.shows("shift", labels.state("shift", "unknown_yet"))
+    await shows_after_reloads(page, card, "shift", labels.state("shift", "unknown_yet"))
     # Each printer named once: in the first row, from its device; the others show their own.
     for key in lifepay_demo.ROWS[1:]:
         await expect(card.row(key)).not_to_contain_text(printer)
